@@ -1,0 +1,23 @@
+"""Where the bundled data files are: inside the installed wheel, or at the top of a source checkout."""
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_root() -> Path:
+    """The folder holding `ontology/`, `data/ttl/` and `shapes/`."""
+    bundled = _PACKAGE_DIR / "_data"
+    return bundled if bundled.is_dir() else _PACKAGE_DIR.parent
+
+
+def ontology_files() -> list[Path]:
+    return sorted((data_root() / "ontology").glob("*.ttl"))
+
+
+def data_files() -> list[Path]:
+    return sorted((data_root() / "data" / "ttl").glob("*.ttl"))
+
+
+def shape_files() -> list[Path]:
+    return sorted((data_root() / "shapes").glob("*.ttl"))

@@ -1,0 +1,27 @@
+"""Shared fixtures: the bundled graph (loaded once) and the small test world."""
+
+from pathlib import Path
+
+import pytest
+
+from menaka_kg import load_graph
+from menaka_kg.graph import parse_files
+from menaka_kg import resources
+from menaka_kg.validation import load_shapes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def bundled_graph():
+    return load_graph()
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    return load_shapes()
+
+
+def fixture_world(*extra_files):
+    """The ontology, the minimal valid world and any extra fixture files, as one graph."""
+    return parse_files([*resources.ontology_files(), FIXTURES / "minimal.ttl", *extra_files])

@@ -1,0 +1,62 @@
+"""The shapes accept the bundled graph and the minimal world, and reject each invalid fixture for its
+own reason only (the `# expect:` lines of the fixture: focus node, path, constraint, severity)."""
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from menaka_kg.namespaces import PREFIXES
+from menaka_kg.validation import validate
+from tests.conftest import FIXTURES, fixture_world
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
+
+
+def expand(curie: str) -> URIRef | None:
+    if curie == "-":
+        return None
+    prefix, local = curie.split(":", 1)
+    return URIRef(str(PREFIXES[prefix]) + local)
+
+
+def expected_results(path: Path) -> set:
+    expected = set()
+    for line in path.read_text().splitlines():
+        if line.startswith("# expect:"):
+            focus, result_path, component, *severity = line.split(":", 1)[1].split()
+            expected.add((expand(focus), expand(result_path), component + "ConstraintComponent"
+                          if component != "SPARQL" else "SPARQLConstraintComponent",
+                          severity[0] if severity else "Violation"))
+    return expected
+
+
+def test_bundled_graph_conforms(bundled_graph, shapes):
+    report = validate(bundled_graph, shapes)
+    assert report.results == [], "\n".join(f"{r.focus} {r.path} {r.message}" for r in report.results)
+    assert report.conforms
+
+
+def test_minimal_world_conforms(shapes):
+    report = validate(fixture_world(), shapes)
+    assert report.results == []
+
+
+def test_every_kind_of_node_has_an_invalid_fixture():
+    fixture_text = " ".join(p.read_text() for p in INVALID)
+    assert len(INVALID) >= 15
+    for kind in ("mk:Event", "mk:ControlAssertion", "mk:RelationAssertion", "mk:LeadershipAssertion",
+                 "mk:MembershipAssertion", "mk:PresenceAssertion", "mk:NameAssertion", "mk:CasualtyClaim",
+                 "mk:Statement", "mk:Village", "mk:ArmedGroup", "mk:SourceSection", "mk:SourceDocument"):
+        assert f"a {kind}" in fixture_text, kind
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_invalid_fixture_is_rejected_for_its_own_reason(fixture, shapes):
+    expected = expected_results(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' line"
+    report = validate(fixture_world(fixture), shapes)
+    got = {(r.focus, r.path, r.component, r.severity) for r in report.results}
+    assert got == expected
+    assert all(r.message for r in report.results)
+    assert report.conforms is False
