@@ -1,6 +1,19 @@
-"""menaka-kg: a temporal knowledge graph of the Ménaka offensive (Mali, 2022-2023)."""
+"""menaka-kg: a temporal knowledge graph of the Ménaka offensive (Mali, 2022-2023).
 
-from menaka_kg.graph import load_graph
+`menaka_kg.load()` gives a KnowledgeGraph that answers stored queries (see `menaka_kg.api`);
+`menaka_kg.load_graph()` gives the bundled graph as an rdflib Graph.
+"""
 
-__all__ = ["load_graph"]
 __version__ = "0.1.0"
+
+
+def load(data=(), bundled=True):
+    """The bundled graph plus the user's Turtle files, ready for queries (see menaka_kg.api.load)."""
+    from menaka_kg.api import load as load_kg
+    return load_kg(data, bundled)
+
+
+def load_graph(include=("ontology", "data")):
+    """The bundled graph as an rdflib Graph (see menaka_kg.graph.load_graph)."""
+    from menaka_kg.graph import load_graph as load_rdflib
+    return load_rdflib(include)

@@ -21,3 +21,11 @@ def data_files() -> list[Path]:
 
 def shape_files() -> list[Path]:
     return sorted((data_root() / "shapes").glob("*.ttl"))
+
+
+def queries_dir() -> Path:
+    return data_root() / "queries"
+
+
+def internal_query(name: str) -> str:
+    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")

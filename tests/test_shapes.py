@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from menaka_kg.namespaces import PREFIXES
+from menaka_kg.prefixes import PREFIXES
 from menaka_kg.validation import validate
 from tests.conftest import FIXTURES, fixture_world
 
@@ -17,7 +17,7 @@ def expand(curie: str) -> URIRef | None:
     if curie == "-":
         return None
     prefix, local = curie.split(":", 1)
-    return URIRef(str(PREFIXES[prefix]) + local)
+    return URIRef(PREFIXES[prefix] + local)
 
 
 def expected_results(path: Path) -> set:

@@ -1,0 +1,91 @@
+"""The Python API: a loaded knowledge graph that answers stored queries, SPARQL and names.
+
+    >>> import menaka_kg
+    >>> kg = menaka_kg.load()
+    >>> rows = kg.query("controller-at", place="Andéramboukane", date="2022-06")
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from menaka_kg import resources
+from menaka_kg.errors import QueryError
+from menaka_kg.names import NameIndex, Resolution
+from menaka_kg.results import Results
+from menaka_kg.store import EmbeddedStore
+from menaka_kg.stored_queries import StoredQuery, bind, load_stored_queries, parameter_terms
+
+
+@dataclass
+class Info:
+    """What the graph holds."""
+
+    triples: int
+    classes: Results
+    span: tuple
+    sources: Results
+
+
+class KnowledgeGraph:
+    """The bundled graph and/or the user's files, behind one SPARQL endpoint."""
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+        self._names = None
+        self._queries = None
+
+    # --- stored queries -------------------------------------------------------------------------
+    def stored_queries(self) -> dict[str, StoredQuery]:
+        if self._queries is None:
+            self._queries = load_stored_queries(resources.queries_dir())
+        return self._queries
+
+    def stored_query(self, name: str) -> StoredQuery:
+        queries = self.stored_queries()
+        if name not in queries:
+            import difflib
+            close = difflib.get_close_matches(name, list(queries), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; the queries are: {', '.join(queries)}"
+            raise QueryError(f"no stored query named '{name}'{hint}")
+        return queries[name]
+
+    def bound_query(self, name: str, **params) -> str:
+        """The stored query's text with the parameters bound as RDF terms."""
+        query = self.stored_query(name)
+        values = {key: (None if value is None else str(value)) for key, value in params.items()}
+        terms = parameter_terms(query, values, lambda value, kind: self.resolve(value, kind).iri)
+        return bind(query, terms)
+
+    def query(self, name: str, **params) -> Results:
+        """Run a stored query; parameters are names, IRIs or date strings."""
+        return self.endpoint.execute(self.bound_query(name, **params))
+
+    # --- ad hoc SPARQL and names ----------------------------------------------------------------
+    def sparql(self, text: str):
+        """Run any SPARQL query: Results, a bool (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+        return self.endpoint.execute(text)
+
+    def names(self) -> NameIndex:
+        if self._names is None:
+            results = self.endpoint.execute(resources.internal_query("names"))
+            self._names = NameIndex((row["node"], row["kind"], row["label"], row["labelKind"]) for row in results)
+        return self._names
+
+    def resolve(self, name: str, kind: str | None = None) -> Resolution:
+        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role."""
+        return self.names().resolve(name, kind)
+
+    def info(self) -> Info:
+        span = next(iter(self.endpoint.execute(resources.internal_query("info-span"))))
+        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
+        return Info(triples=triples, classes=self.endpoint.execute(resources.internal_query("info-classes")),
+                    span=(span["from"], span["to"]), sources=self.endpoint.execute(resources.internal_query("info-sources")))
+
+
+def load(data=(), bundled: bool = True) -> KnowledgeGraph:
+    """The bundled graph (ontology and curated data) plus the user's Turtle files, in an embedded store."""
+    store = EmbeddedStore()
+    paths = [*resources.ontology_files(), *resources.data_files()] if bundled else list(resources.ontology_files())
+    for path in [*paths, *map(Path, data)]:
+        store.load(path)
+    return KnowledgeGraph(store)

@@ -1,0 +1,207 @@
+"""The `menaka-kg` command: a thin layer over the Python API (menaka_kg.api)."""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from menaka_kg.errors import MenakaError
+from menaka_kg.results import FORMATS, Results
+
+GRAPH_FORMATS = ("turtle", "ntriples")
+
+
+class Cli(click.Group):
+    """Turns library errors into one line on stderr and exit code 1; `-v` shows the traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MenakaError as error:
+            if ctx.obj and ctx.obj.get("verbose"):
+                raise
+            raise click.ClickException(str(error)) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
+            raise
+        except Exception as error:  # a bug or an environment problem: still one line unless -v
+            if ctx.obj and ctx.obj.get("verbose"):
+                raise
+            raise click.ClickException(f"unexpected {type(error).__name__}: {error} (run with -v for details)") from None
+
+
+def graph_options(command):
+    """--data and --no-bundled: which graph a command works on."""
+    command = click.option("--no-bundled", is_flag=True,
+                           help="Use only the --data files (with the ontology), not the bundled graph.")(command)
+    command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
+                           help="A Turtle file to add to the graph (repeatable; - reads standard input).")(command)
+    return command
+
+
+def format_option(choices=FORMATS, default="table"):
+    return click.option("--format", "-f", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format: table for people; json, csv and tsv are the W3C SPARQL results formats; jsonl is one object per row.")
+
+
+def open_graph(data, no_bundled):
+    from menaka_kg.api import load
+    if no_bundled and not data:
+        raise click.UsageError("--no-bundled needs at least one --data file")
+    return load(data=data, bundled=not no_bundled)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show a traceback on errors.")
+@click.version_option(package_name="menaka-kg")
+@click.pass_context
+def cli(ctx, verbose):
+    """A temporal knowledge graph of the Ménaka offensive (Mali, 2022-2023).
+
+    \b
+    Examples:
+      menaka-kg queries
+      menaka-kg query controller-at -p place=Andéramboukane -p date=2022-06
+      menaka-kg resolve Labbezenga
+    """
+    ctx.obj = {"verbose": verbose}
+
+
+@cli.command()
+@click.argument("name", required=False)
+def queries(name):
+    """List the stored queries, or show one with its parameters and columns.
+
+    \b
+    Examples:
+      menaka-kg queries
+      menaka-kg queries controller-at
+    """
+    from menaka_kg.api import KnowledgeGraph
+    kg = KnowledgeGraph(endpoint=None)
+    if name is None:
+        stored = kg.stored_queries()
+        width = max(len(n) for n in stored)
+        for query in stored.values():
+            click.echo(f"{query.name.ljust(width)}  {query.title}")
+        return
+    query = kg.stored_query(name)
+    click.echo(f"{query.name}: {query.title}\n\n{query.description}\n\nParameters:")
+    for p in query.parameters:
+        need = "required" if p.required else "optional"
+        click.echo(f"  {p.name} ({p.kind}, {need}, e.g. {p.example}): {p.doc}")
+    if query.requires:
+        click.echo("  give: " + " | ".join(" + ".join(a) for a in query.requires))
+    click.echo("\nColumns:")
+    for column, doc in query.columns:
+        click.echo(f"  {column}: {doc}")
+    examples = " ".join(f"-p {p.name}={p.example}" for p in query.parameters
+                        if p.required or (query.requires and p.name in query.requires[0]))
+    click.echo(f"\nExample:\n  menaka-kg query {query.name} {examples}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter (repeatable): a name, IRI or prefixed name; a date like 2022-06.")
+@format_option()
+@graph_options
+def query(name, params, fmt, data, no_bundled):
+    """Run the stored query NAME.
+
+    \b
+    Examples:
+      menaka-kg query controller-at -p place=Andéramboukane -p date=2022-06
+      menaka-kg query events-of -p actor=JNIM -p from=2022-10 --format csv
+      menaka-kg query casualties -p event=event:2022-03-09-insinane-attack
+    """
+    values = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
+        values[key.strip()] = value
+    kg = open_graph(data, no_bundled)
+    click.echo(kg.query(name, **values).format(fmt), nl=False)
+
+
+@cli.command()
+@click.argument("query_or_file")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default=None,
+              help="table (default), json, csv, tsv or jsonl for SELECT and ASK; turtle (default) or ntriples for CONSTRUCT and DESCRIBE.")
+@graph_options
+def sparql(query_or_file, fmt, data, no_bundled):
+    """Run your own SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE), given as text or a file (- for stdin).
+
+    \b
+    Examples:
+      menaka-kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      menaka-kg sparql my-query.rq --format csv
+    """
+    if query_or_file == "-":
+        text = sys.stdin.read()
+    elif Path(query_or_file).is_file():
+        text = Path(query_or_file).read_text(encoding="utf-8")
+    else:
+        text = query_or_file
+    kg = open_graph(data, no_bundled)
+    answer = kg.sparql(text)
+    if isinstance(answer, Results):
+        if fmt in GRAPH_FORMATS:
+            raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; a SELECT gives {', '.join(FORMATS)}")
+        click.echo(answer.format(fmt or "table"), nl=False)
+    elif isinstance(answer, bool):
+        if fmt in GRAPH_FORMATS:
+            raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE, not ASK")
+        click.echo(f'{{"head": {{}}, "boolean": {str(answer).lower()}}}' if fmt == "json" else ("yes" if answer else "no"))
+    else:
+        if fmt not in (None, *GRAPH_FORMATS):
+            raise click.UsageError(f"a CONSTRUCT or DESCRIBE gives a graph: use --format {' or '.join(GRAPH_FORMATS)}")
+        click.echo(kg.endpoint.serialize_triples(answer, fmt or "turtle"), nl=False)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["place", "actor", "event", "role"]), default=None,
+              help="Only names of this kind.")
+@graph_options
+def resolve(name, kind, data, no_bundled):
+    """Show what NAME (a label, alternative label, IRI or prefixed name) resolves to.
+
+    \b
+    Examples:
+      menaka-kg resolve Labbezenga
+      menaka-kg resolve "Islamic State Sahel Province" --kind actor
+    """
+    from menaka_kg.prefixes import shorten
+    found = open_graph(data, no_bundled).resolve(name, kind)
+    click.echo(f"{found.label}  {shorten(found.iri)}  <{found.iri}>\n"
+               f"  {found.kind}, matched '{found.matched}' by {found.how}")
+
+
+@cli.command()
+@graph_options
+def info(data, no_bundled):
+    """Say what the graph holds: triples, nodes by class, the time it covers, its sources.
+
+    \b
+    Example:
+      menaka-kg info
+    """
+    facts = open_graph(data, no_bundled).info()
+    start, end = facts.span
+    click.echo(f"{facts.triples} triples; dated facts from {start} to {end}\n")
+    click.echo("Nodes by class:")
+    for row in facts.classes:
+        click.echo(f"  {row['count']:>5}  {row.get('classLabel') or row['class']}")
+    click.echo("\nSources (events, assertions and claims read from each):")
+    for row in facts.sources:
+        click.echo(f"  {row['nodes']:>5}  {row.get('documentLabel') or row['document']}")
+
+
+def main():
+    try:
+        cli(prog_name="menaka-kg")
+    except BrokenPipeError:  # the reader (e.g. `head`) closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,25 @@
+"""The few exceptions the library raises; each message is one line a user can act on."""
+
+
+class MenakaError(Exception):
+    """Base class: something the user asked cannot be done as asked (exit code 1 at the CLI)."""
+
+
+class UnknownName(MenakaError):
+    """A place, actor, event or role name that matches nothing."""
+
+
+class AmbiguousName(MenakaError):
+    """A name that matches several nodes equally well."""
+
+
+class BadDate(MenakaError):
+    """A date parameter that is not a day, month, year or interval."""
+
+
+class QueryError(MenakaError):
+    """An unknown stored query, a missing or unexpected parameter, or SPARQL that does not run."""
+
+
+class DataError(MenakaError):
+    """A data file that cannot be read or parsed."""

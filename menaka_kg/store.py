@@ -1,0 +1,51 @@
+"""The embedded store: pyoxigraph, in memory, loaded from Turtle files."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from menaka_kg.errors import DataError, QueryError
+from menaka_kg.results import Results
+
+
+class EmbeddedStore:
+    """A SPARQL 1.1 store in this process."""
+
+    def __init__(self):
+        self._store = ox.Store()
+
+    def load(self, path: Path) -> None:
+        """Add a Turtle file (or standard input for "-") to the default graph."""
+        try:
+            if str(path) == "-":
+                import sys
+                self._store.load(sys.stdin.buffer.read(), format=ox.RdfFormat.TURTLE)
+            else:
+                self._store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        except OSError as error:
+            raise DataError(f"cannot read {path}: {error.strerror or error}") from None
+        except SyntaxError as error:
+            raise DataError(f"{path}: Turtle syntax error: {error}") from None
+
+    def __len__(self):
+        return len(self._store)
+
+    def execute(self, text: str):
+        """Run any query: Results for SELECT, bool for ASK, a list of triples for CONSTRUCT/DESCRIBE."""
+        try:
+            answer = self._store.query(text)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error}") from None
+        except OSError as error:
+            raise QueryError(f"the query failed: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return bool(answer)
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            return Results(variables, [tuple(solution[v] for v in variables) for solution in answer])
+        return list(answer)
+
+    def serialize_triples(self, triples, fmt: str) -> str:
+        """CONSTRUCT / DESCRIBE output as Turtle or N-Triples."""
+        rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}[fmt]
+        return ox.serialize(triples, format=rdf_format).decode()
