@@ -29,8 +29,10 @@ class Info:
 class KnowledgeGraph:
     """The bundled graph and/or the user's files, behind one SPARQL endpoint."""
 
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, bundled: bool = True, data=()):
         self.endpoint = endpoint
+        self.bundled = bundled
+        self.data = list(data)
         self._names = None
         self._queries = None
 
@@ -75,6 +77,12 @@ class KnowledgeGraph:
         """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role."""
         return self.names().resolve(name, kind)
 
+    def validate(self, paths_or_graph, fail_on: str = "violation"):
+        """Check Turtle files (or an rdflib Graph) as an addition to this graph; a ValidationReport."""
+        from menaka_kg.validation import validate_files
+        items = paths_or_graph if isinstance(paths_or_graph, (list, tuple)) else [paths_or_graph]
+        return validate_files(items, bundled=self.bundled, fail_on=fail_on, base=self.data)
+
     def info(self) -> Info:
         span = next(iter(self.endpoint.execute(resources.internal_query("info-span"))))
         triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
@@ -88,4 +96,4 @@ def load(data=(), bundled: bool = True) -> KnowledgeGraph:
     paths = [*resources.ontology_files(), *resources.data_files()] if bundled else list(resources.ontology_files())
     for path in [*paths, *map(Path, data)]:
         store.load(path)
-    return KnowledgeGraph(store)
+    return KnowledgeGraph(store, bundled=bundled, data=data)

@@ -199,6 +199,65 @@ def info(data, no_bundled):
         click.echo(f"  {row['nodes']:>5}  {row.get('documentLabel') or row['document']}")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="text for people; json (docs/adding-data.md); turtle, the standard SHACL validation report.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
+              help="The least severe result that makes the files fail (exit 1).")
+@click.option("--no-bundled", is_flag=True, help="Validate the files alone (with the ontology), not as an addition to the bundled graph.")
+@click.option("--without", multiple=True, metavar="NAME",
+              help="Leave this bundled data file out, e.g. when FILES hold a new version of it (repeatable).")
+@click.pass_context
+def validate(ctx, files, fmt, fail_on, no_bundled, without):
+    """Check Turtle FILES (- reads standard input) against the shapes, as an addition to the bundled graph.
+
+    Only the problems of the nodes the files add or change are reported. Exit codes: 0 conforms,
+    1 does not conform (at --fail-on), 2 could not validate (unreadable file, syntax error).
+
+    \b
+    Examples:
+      menaka-kg validate my-report.ttl
+      menaka-kg validate my-report.ttl --format json --fail-on warning
+    """
+    from menaka_kg.validation import validate_files
+    try:
+        report = validate_files(files, bundled=not no_bundled, fail_on=fail_on, without=without)
+    except MenakaError as error:
+        if ctx.obj.get("verbose"):
+            raise
+        click.echo(f"Error: {error}", err=True)
+        ctx.exit(2)
+    click.echo(report.format(fmt), nl=False)
+    ctx.exit(0 if report.conforms else 1)
+
+
+@cli.command("new-report")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write the skeleton (- for standard output).")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def new_report(output, force):
+    """Write a skeleton report (one source, event, control change and casualty figure) that validates.
+
+    \b
+    Example:
+      menaka-kg new-report --output my-report.ttl && menaka-kg validate my-report.ttl
+    """
+    from menaka_kg import resources
+    from menaka_kg.files import write_atomically
+    text = resources.report_template().read_text(encoding="utf-8")
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    if Path(output).exists() and not force:
+        raise click.ClickException(f"{output} exists; use --force to overwrite it")
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    click.echo(f"wrote {output}; fill it in, then run: menaka-kg validate {output}", err=True)
+
+
 def main():
     try:
         cli(prog_name="menaka-kg")

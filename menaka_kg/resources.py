@@ -29,3 +29,7 @@ def queries_dir() -> Path:
 
 def internal_query(name: str) -> str:
     return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def report_template() -> Path:
+    return data_root() / "data" / "templates" / "new-report.ttl"

@@ -25,7 +25,7 @@ class EmbeddedStore:
         except OSError as error:
             raise DataError(f"cannot read {path}: {error.strerror or error}") from None
         except SyntaxError as error:
-            raise DataError(f"{path}: Turtle syntax error: {error}") from None
+            raise DataError(f"{path}:{error.lineno}:{error.offset}: Turtle syntax error: {error.msg.split(': ', 1)[-1]}") from None
 
     def __len__(self):
         return len(self._store)

@@ -1,0 +1,181 @@
+"""`menaka-kg validate` and kg.validate: new files checked as an addition to the bundled graph, with
+reports a curator can act on, exit codes scripts can rely on, and nothing changed on disk."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+import menaka_kg
+from menaka_kg import resources
+from menaka_kg.cli import cli
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "data" / "ttl" / "report-2023-12.ttl"
+TEMPLATE = ROOT / "data" / "templates" / "new-report.ttl"
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, ["validate", *map(str, args)], input=input)
+
+
+def defective_copy(tmp_path, old, new, name="report.ttl"):
+    text = REPORT.read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_the_december_2023_report_conforms_as_an_addition_to_the_rest():
+    result = run(REPORT)
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output and "0 violations" in result.output
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    # a wrong date
+    ('sem:hasEarliestBeginTimeStamp "2023-12-03"^^xsd:date', 'sem:hasEarliestBeginTimeStamp "2023-12-32"^^xsd:date',
+     "'2023-12-32' is not a valid xsd:date"),
+    # a missing source
+    ("prov:wasDerivedFrom source:memri-double-attack ;", "",
+     "needs exactly one prov:wasDerivedFrom pointing at a source section"),
+    # an actor that does not exist
+    ("mk:attacker actor:isgs", "mk:attacker actor:islamic-state-sahel",
+     "refers to actor:islamic-state-sahel, which exists nowhere in the graph"),
+    # a typo'd property
+    ("mk:controlledPlace place:labbezanga-camp", "mk:controledPlace place:labbezanga-camp",
+     "uses the property mk:controledPlace, which the ontology does not define"),
+])
+def test_a_defect_in_a_copy_of_the_report_is_caught_with_its_message(tmp_path, old, new, expected):
+    path = defective_copy(tmp_path, old, new)
+    result = run(path, "--without", "report-2023-12.ttl")
+    assert result.exit_code == 1, result.output
+    assert expected in result.output
+    assert f"{path}:" in result.output  # the node is located in the file, with its line
+
+
+def test_text_report_groups_by_node_with_file_line_label_and_summary(tmp_path):
+    path = defective_copy(tmp_path, "mk:controlledPlace place:labbezanga-camp", "mk:controledPlace place:labbezanga-camp")
+    out = run(path, "--without", "report-2023-12.ttl").output.splitlines()
+    header = next(line for line in out if "control-labbezanga-camp" in line)
+    line_number = int(header.split()[0].rsplit(":", 1)[1])
+    assert "control-labbezanga-camp" in path.read_text().splitlines()[line_number - 1]
+    assert '"Malian army and Wagner hold the Labbezenga camp' in header
+    assert out[-1].startswith("2 violations, 0 warnings, 0 infos on 1 node;") and out[-1].endswith("does not conform (failing on violation)")
+
+
+def test_json_report_is_the_documented_structure(tmp_path):
+    path = defective_copy(tmp_path, "mk:controlledPlace place:labbezanga-camp", "mk:controledPlace place:labbezanga-camp")
+    report = json.loads(run(path, "--without", "report-2023-12.ttl", "--format", "json").output)
+    assert set(report) == {"conforms", "failOn", "summary", "results"}
+    assert report["conforms"] is False and report["summary"]["violations"] == 2
+    assert set(report["summary"]) == {"violations", "warnings", "infos", "nodesChecked", "files"}
+    first = report["results"][0]
+    assert set(first) == {"focusNode", "label", "file", "line", "severity", "path", "value", "message", "constraint", "shape"}
+    assert first["file"] == str(path) and isinstance(first["line"], int) and first["severity"] == "violation"
+
+
+def test_turtle_report_is_a_shacl_validation_report(tmp_path):
+    path = defective_copy(tmp_path, "mk:controlledPlace place:labbezanga-camp", "mk:controledPlace place:labbezanga-camp")
+    graph = Graph().parse(data=run(path, "--without", "report-2023-12.ttl", "--format", "turtle").output, format="turtle")
+    report = next(graph.subjects(RDF.type, URIRef(SH + "ValidationReport")))
+    assert str(graph.value(report, URIRef(SH + "conforms"))) == "false"
+    assert len(list(graph.objects(report, URIRef(SH + "result")))) == 2
+
+
+def test_exit_codes_for_files_that_cannot_be_validated(tmp_path):
+    missing = run(tmp_path / "nowhere.ttl")
+    assert missing.exit_code == 2 and "cannot read" in missing.output
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open string .\n')
+    syntax = run(broken)
+    assert syntax.exit_code == 2 and f"{broken}:2:" in syntax.output and "syntax error" in syntax.output
+    unknown = tmp_path / "unknown-prefix.ttl"
+    unknown.write_text("place:x a foo:Village .\n")
+    prefix = run(unknown)
+    assert prefix.exit_code == 2 and "unknown-prefix.ttl:1:" in prefix.output and "prefix" in prefix.output
+    assert run().exit_code == 2  # no FILES: a usage error
+
+
+def test_fail_on_sets_the_threshold(tmp_path):
+    # an open-ended control of Tamalat from 2023: it supersedes JNIM's open-ended control (a warning)
+    addition = tmp_path / "tamalat.ttl"
+    addition.write_text(TEMPLATE.read_text().replace("place:inekar", "place:tamalat")
+                        .replace("Inékar", "Tamalat (example)"), encoding="utf-8")
+    lenient = run(addition)
+    assert lenient.exit_code == 0, lenient.output
+    assert "warning" in lenient.output and "control-tamalat-jnim" in lenient.output
+    assert "bundled graph" in lenient.output  # the existing node the addition affects is named as such
+    assert run(addition, "--fail-on", "warning").exit_code == 1
+
+
+def test_standard_input_and_no_bundled():
+    assert run("-", input=TEMPLATE.read_text()).exit_code == 0
+    alone = run(REPORT, "--no-bundled")
+    assert alone.exit_code == 1 and "exists nowhere in the graph" in alone.output
+
+
+def test_only_the_additions_nodes_are_checked():
+    report = menaka_kg.load().validate(str(TEMPLATE))
+    assert report.conforms and report.checked == 6
+
+
+def test_validation_changes_no_file(tmp_path):
+    def fingerprint(paths):
+        return {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+    bundled = [*resources.ontology_files(), *resources.data_files(), *resources.shape_files()]
+    path = defective_copy(tmp_path, 'sem:hasEarliestBeginTimeStamp "2023-12-03"^^xsd:date',
+                          'sem:hasEarliestBeginTimeStamp "2023-12-32"^^xsd:date')
+    before = fingerprint([*bundled, path])
+    run(path, "--without", "report-2023-12.ttl")
+    run(REPORT)
+    assert fingerprint([*bundled, path]) == before
+
+
+def test_api_validates_a_graph_and_leaves_it_unchanged():
+    graph = Graph().parse(FIXTURES / "invalid" / "figure-negative.ttl")
+    size = len(graph)
+    report = menaka_kg.load(data=[FIXTURES / "minimal.ttl"], bundled=False).validate(graph)
+    assert [(r.path.rsplit("#", 1)[-1], r.component) for r in report.results] == [("best", "MinInclusiveConstraintComponent")]
+    assert report.results[0].file == "<graph>"
+    assert len(graph) == size
+
+
+def test_docs_example_is_the_template_and_validates():
+    doc = (ROOT / "docs" / "adding-data.md").read_text(encoding="utf-8")
+    example = doc.split("```turtle\n", 1)[1].split("```", 1)[0]
+    assert example == TEMPLATE.read_text(encoding="utf-8")
+    assert run(TEMPLATE).exit_code == 0
+
+
+def test_new_report_writes_the_template_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "mine.ttl"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["new-report", "--output", str(target)]).exit_code == 0
+    assert target.read_text() == TEMPLATE.read_text()
+    again = runner.invoke(cli, ["new-report", "--output", str(target)])
+    assert again.exit_code == 1 and "exists" in again.output
+    assert runner.invoke(cli, ["new-report", "--output", str(target), "--force"]).exit_code == 0
+    assert run(target).exit_code == 0
+
+
+@pytest.mark.parametrize("fixture", sorted((FIXTURES / "invalid").glob("*.ttl")), ids=lambda p: p.stem)
+def test_checking_an_addition_gives_the_results_of_checking_everything(fixture):
+    """Validating only the addition's neighbourhood finds exactly what validating the whole graph finds."""
+    from menaka_kg.graph import parse_files
+    from menaka_kg.validation import InputFile, _focus_nodes, validate
+    ontology = parse_files(resources.ontology_files())
+    world = parse_files([FIXTURES / "minimal.ttl"])
+    world += ontology
+    addition = Graph().parse(fixture)
+    world += addition
+    everything = {(r.focus, r.path, r.component, r.severity) for r in validate(world).results}
+    scoped = validate(world, focus_nodes=_focus_nodes(world, [InputFile(fixture.name, "", addition)]), ontology=ontology)
+    assert {(r.focus, r.path, r.component, r.severity) for r in scoped.results} == everything
