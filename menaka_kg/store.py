@@ -30,6 +30,11 @@ class EmbeddedStore:
     def __len__(self):
         return len(self._store)
 
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store itself (for validation, which reads it directly)."""
+        return self._store
+
     def execute(self, text: str):
         """Run any query: Results for SELECT, bool for ASK, a list of triples for CONSTRUCT/DESCRIBE."""
         try:

@@ -1,33 +1,29 @@
 """Validating graphs against the SHACL shapes, and new files as an addition to the bundled graph.
 
-`validate_files(paths)` checks the user's Turtle files together with the bundled graph, so references to
-existing places and actors resolve and the cross-node rules see both, but it validates only the nodes
-the files add or change (and the existing nodes a cross-node rule ties them to), so its cost follows the
-size of the addition, not of the graph. Nothing is inferred and nothing is written: the user's files are
-only read, and the bundled graph is parsed afresh for each run.
+The shapes run as SPARQL on the embedded store (menaka_kg.shacl_sparql), with the results pySHACL
+gives (a test compares them). `validate_files(paths)` loads the user's files with the bundled graph, so
+references to existing places and actors resolve and the cross-node rules see both, but checks only the
+nodes the files add or change and the existing nodes a cross-node rule ties them to: its cost follows
+the size of the addition, not of the graph. Nothing is inferred and nothing is written.
 """
 
 import json
-import logging
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
 
 from menaka_kg import resources
 from menaka_kg.errors import DataError
-from menaka_kg.graph import parse_files
-from menaka_kg.namespaces import SH, bind_prefixes
 from menaka_kg.prefixes import PREFIXES, shorten
 
 SEVERITIES = ("Violation", "Warning", "Info")
-# rdflib logs a traceback for every literal it cannot convert; we report those ourselves, in one line.
-logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
-_SKOS_PREF = URIRef(PREFIXES["skos"] + "prefLabel")
-_CONTROLLED_PLACE = URIRef(PREFIXES["mk"] + "controlledPlace")
+_PREF_LABEL = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+_CONTROLLED_PLACE = ox.NamedNode(PREFIXES["mk"] + "controlledPlace")
 _IRI = re.compile(r"https?://[^\s<>\"'{}|^`]+[^\s<>\"'{}|^`.,;:)]")
+_TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,6 @@ class ValidationReport:
     """The results of a validation, and whether they pass at the chosen threshold."""
 
     results: list[ValidationResult]
-    report_graph: Graph
     files: list[str] = field(default_factory=list)
     checked: int = 0
     fail_on: str = "Violation"
@@ -74,8 +69,7 @@ class ValidationReport:
 
     def to_text(self) -> str:
         """Results grouped by node: where it is written, its label, then each problem."""
-        lines = []
-        by_node = {}
+        lines, by_node = [], {}
         for result in self.results:
             by_node.setdefault(result.focus, []).append(result)
         for focus, results in by_node.items():
@@ -105,25 +99,53 @@ class ValidationReport:
 
     def to_turtle(self) -> str:
         """The standard SHACL validation report graph."""
-        return bind_prefixes(self.report_graph).serialize(format="turtle")
+        from rdflib import BNode, Graph, Literal, Namespace, URIRef
+        from rdflib.namespace import RDF
+
+        from menaka_kg.namespaces import bind_prefixes
+        sh = Namespace(PREFIXES["sh"])
+        graph = bind_prefixes(Graph())
+        report = BNode("report")
+        graph.add((report, RDF.type, sh.ValidationReport))
+        graph.add((report, sh.conforms, Literal(self.conforms)))
+        for number, r in enumerate(self.results):
+            node = BNode(f"result{number}")
+            graph.add((report, sh.result, node))
+            graph.add((node, RDF.type, sh.ValidationResult))
+            graph.add((node, sh.focusNode, _rdflib_node(r.focus)))
+            graph.add((node, sh.resultSeverity, sh[r.severity]))
+            graph.add((node, sh.sourceConstraintComponent, sh[r.component]))
+            graph.add((node, sh.resultMessage, Literal(r.message)))
+            if r.source_shape and not r.source_shape.startswith("_:"):
+                graph.add((node, sh.sourceShape, URIRef(r.source_shape)))
+            if r.path:
+                graph.add((node, sh.resultPath, URIRef(r.path)))
+            if r.value is not None:
+                graph.add((node, sh.value, _rdflib_node(r.value) if r.value.startswith(("http", "_:")) else Literal(r.value)))
+        return graph.serialize(format="turtle")
 
     def format(self, fmt: str) -> str:
         return {"text": self.to_text, "json": self.to_json, "turtle": self.to_turtle}[fmt]()
+
+
+def _rdflib_node(value: str):
+    from rdflib import BNode, URIRef
+    return BNode(value[2:]) if value.startswith("_:") else URIRef(value)
 
 
 def _show(value: str) -> str:
     return shorten(value) if value.startswith(("http://", "https://")) else value
 
 
-def _local(term) -> str:
-    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def _text(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, ox.BlankNode):
+        return f"_:{node.value}"
+    return node.value
 
 
-def load_shapes() -> Graph:
-    return parse_files(resources.shape_files())
-
-
-# --- reading the user's files ----------------------------------------------------------------------
+# --- the user's files --------------------------------------------------------------------------------
 
 @dataclass
 class InputFile:
@@ -131,27 +153,27 @@ class InputFile:
 
     name: str
     text: str
-    graph: Graph
+    triples: list
+
+    @property
+    def subjects(self) -> set:
+        return {triple.subject for triple in self.triples}
 
     def line_of(self, node) -> int | None:
         """The first line where `node` is written as a subject, if it is."""
-        if not isinstance(node, URIRef):
+        if not isinstance(node, ox.NamedNode):
             return None
-        forms = [f"<{node}>"]
-        for prefix, namespace in self.graph.namespaces():
-            if str(node).startswith(str(namespace)) and prefix:
-                forms.append(f"{prefix}:{str(node)[len(str(namespace)):]}")
+        iri = node.value
+        forms = [f"<{iri}>"]
+        for prefix, namespace in re.findall(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", self.text):
+            if iri.startswith(namespace) and prefix:
+                forms.append(f"{prefix}:{iri[len(namespace):]}")
         pattern = re.compile(r"^\s*(?:" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,])")
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            if pattern.match(line):
-                return number
-        return None
+        return next((n for n, line in enumerate(self.text.splitlines(), start=1) if pattern.match(line)), None)
 
 
 def read_input(path) -> InputFile:
     """Read and parse one Turtle file ("-" is standard input); a syntax error names the line and column."""
-    import pyoxigraph as ox
-
     name = "<stdin>" if str(path) == "-" else str(path)
     base = "file:///stdin" if str(path) == "-" else Path(path).resolve().as_uri()
     try:
@@ -159,151 +181,92 @@ def read_input(path) -> InputFile:
     except (OSError, UnicodeDecodeError) as error:
         raise DataError(f"cannot read {name}: {getattr(error, 'strerror', None) or error}") from None
     try:
-        for _ in ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base):
-            pass
+        triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as error:
         message = error.msg.split(": ", 1)[-1]
         raise DataError(f"{name}:{error.lineno}:{error.offset}: Turtle syntax error: {message}") from None
-    graph = Graph()
-    graph.parse(data=text, format="turtle", publicID=base)
-    return InputFile(name, text, graph)
+    return InputFile(name, text, triples)
 
 
-# --- validating -------------------------------------------------------------------------------------
+def graph_input(graph) -> InputFile:
+    """An rdflib Graph as an input, through N-Triples."""
+    return InputFile("<graph>", "", list(ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)))
 
-def validate(data_graph: Graph, shapes: Graph | None = None, focus_nodes=None, ontology: Graph | None = None) -> ValidationReport:
-    """Validate `data_graph` (which should include the ontology), all of it or only `focus_nodes`.
 
-    With `focus_nodes`, pySHACL runs on their neighbourhood (what the constraints read: the nodes, the
-    nodes they point to, the place hierarchy above them, plus `ontology`), not on the whole graph, so the
-    cost follows the number of focus nodes. Literals that are not valid for their datatype
-    ("2022-13-45"^^xsd:date) are reported here and held out of what pySHACL sees (it cannot compare
-    them). `data_graph` is left as it was.
-    """
-    from pyshacl import validate as pyshacl_validate
+# --- validating --------------------------------------------------------------------------------------
 
+_COMPILED = {}
+
+
+def compiled_shapes():
+    """The bundled shapes compiled to SPARQL (once per process)."""
+    if "shapes" not in _COMPILED:
+        from menaka_kg.graph import parse_files
+        from menaka_kg.shacl_sparql import CompiledShapes
+        _COMPILED["shapes"] = CompiledShapes(parse_files(resources.shape_files()))
+    return _COMPILED["shapes"]
+
+
+def validate_store(store: ox.Store, focus_nodes=None, compiled=None) -> ValidationReport:
+    """Validate what `store` holds (data with the ontology): everything, or only `focus_nodes`."""
+    from menaka_kg.shacl_sparql import run_checks
+
+    compiled = compiled or compiled_shapes()
     if focus_nodes is not None and not focus_nodes:
-        return ValidationReport([], Graph(), checked=0)
-    nodes = set(focus_nodes) if focus_nodes is not None else set(data_graph.subjects())
-    checked_graph = _neighbourhood(data_graph, nodes, ontology) if focus_nodes is not None else data_graph
-    ill_typed = [(node, predicate, value) for node in nodes for predicate, value in checked_graph.predicate_objects(node)
-                 if isinstance(value, Literal) and value.ill_typed]
-    for triple in ill_typed:
-        checked_graph.remove(triple)
-    shapes = shapes if shapes is not None else load_shapes()
-    if focus_nodes is not None:
-        # pySHACL checks a nested sh:node only on focus nodes, so the values it applies to join them
-        nested = {value for path in _node_shape_paths(shapes) for node in nodes for value in checked_graph.objects(node, path)}
-    try:
-        _, report_graph, _ = pyshacl_validate(
-            checked_graph, shacl_graph=shapes,
-            inference="none", inplace=True, allow_warnings=False, advanced=True,
-            focus_nodes=list(nodes | nested) if focus_nodes is not None else None,
-        )
-    finally:
-        if checked_graph is data_graph:
-            for triple in ill_typed:
-                data_graph.add(triple)
-    results = []
-    for result in list(report_graph.objects(None, SH.result)):
-        focus = report_graph.value(result, SH.focusNode)
-        value = report_graph.value(result, SH.value)
-        component = _local(report_graph.value(result, SH.sourceConstraintComponent))
-        message = str(report_graph.value(result, SH.resultMessage) or "")
+        return ValidationReport([], checked=0)
+    results = set()
+    for check, this, path, value, solution in run_checks(compiled, store, focus_nodes):
+        message = _TEMPLATE.sub(lambda m: _text(_binding(solution, m.group(1))) or m.group(0), check.message)
         message = _IRI.sub(lambda m: shorten(m.group(0)), message)
-        if component == "ClassConstraintComponent" and isinstance(value, URIRef) and (value, None, None) not in data_graph:
-            message = f"refers to {shorten(str(value))}, which exists nowhere in the graph; {message}"
-        path = report_graph.value(result, SH.resultPath)
-        results.append(ValidationResult(
-            focus=_term(focus), label=_label(data_graph, focus),
-            path=str(path) if isinstance(path, URIRef) else None,
-            value=_term(value) if value is not None else None,
-            message=message, severity=_local(report_graph.value(result, SH.resultSeverity)),
-            component=component, source_shape=_term(report_graph.value(result, SH.sourceShape)),
-        ))
-    results += [_ill_typed_result(data_graph, report_graph, *triple) for triple in ill_typed]
-    results.sort(key=lambda r: (r.focus, r.path or "", r.component, r.value or ""))
-    return ValidationReport(results, report_graph, checked=len(nodes))
+        if check.component == "DatatypeConstraintComponent" and isinstance(value, ox.Literal) and \
+                value.datatype == _expected_datatype(compiled, check.shape):
+            message = f"'{value.value}' is not a valid {shorten(value.datatype.value)} (an impossible date or a malformed value)"
+        if check.component == "ClassConstraintComponent" and isinstance(value, ox.NamedNode) and \
+                not any(True for _ in store.quads_for_pattern(value, None, None)):
+            message = f"refers to {shorten(value.value)}, which exists nowhere in the graph; {message}"
+        if check.component in ("MinCountConstraintComponent", "MaxCountConstraintComponent"):
+            value = None
+        label = next(store.quads_for_pattern(this, _PREF_LABEL, None), None)
+        results.add(ValidationResult(
+            focus=_text(this), label=label.object.value if label else None, path=path, value=_text(value),
+            message=message, severity=check.severity, component=check.component, source_shape=check.shape))
+    ordered = sorted(results, key=lambda r: (r.focus, r.path or "", r.component, r.value or ""))
+    checked = len(focus_nodes) if focus_nodes is not None else len({q.subject for q in store})
+    return ValidationReport(ordered, checked=checked)
 
 
-_GEO_WITHIN = URIRef(PREFIXES["geo"] + "sfWithin")
+def _binding(solution, name):
+    try:
+        return solution[name]
+    except KeyError:
+        return None
 
 
-def _node_shape_paths(shapes: Graph) -> set:
-    """The properties whose values the shapes check against a nested node shape (sh:node)."""
-    return {shapes.value(shape, SH.path) for shape in shapes.subjects(SH.node, None)} - {None}
+def _expected_datatype(compiled, shape: str):
+    from rdflib import BNode, URIRef
+    node = BNode(shape[2:]) if shape.startswith("_:") else URIRef(shape)
+    datatype = compiled.g.value(node, URIRef(PREFIXES["sh"] + "datatype"))
+    return ox.NamedNode(str(datatype)) if datatype is not None else None
 
 
-def _neighbourhood(graph: Graph, nodes, ontology: Graph | None) -> Graph:
-    """What the shapes read about `nodes`: their triples, the triples of the nodes they point to (types,
-    schemes, geometries, labels), the chain of places above every place involved, and the ontology."""
-    neighbourhood = Graph()
-    if ontology is not None:
-        neighbourhood += ontology
-    described = set()
-
-    def describe(node):
-        if node not in described:
-            described.add(node)
-            for triple in graph.triples((node, None, None)):
-                neighbourhood.add(triple)
-
-    for node in nodes:
-        describe(node)
-    for node in nodes:
-        for value in list(graph.objects(node, None)):
-            if isinstance(value, (URIRef, BNode)):
-                describe(value)
-                parent = graph.value(value, _GEO_WITHIN)
-                while parent is not None and parent not in described:
-                    describe(parent)
-                    parent = graph.value(parent, _GEO_WITHIN)
-    return neighbourhood
+def validate(data_graph, focus_nodes=None) -> ValidationReport:
+    """Validate an rdflib Graph (which should include the ontology), all of it or only `focus_nodes`."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph_input(data_graph).triples)
+    focus = None if focus_nodes is None else [ox.NamedNode(str(n)) for n in focus_nodes]
+    return validate_store(store, focus)
 
 
-def _label(graph: Graph, node) -> str | None:
-    label = graph.value(node, _SKOS_PREF)
-    return str(label) if label is not None else None
-
-
-def _ill_typed_result(graph: Graph, report_graph: Graph, node, predicate, value) -> ValidationResult:
-    """A Datatype result for a literal whose lexical form is not valid for its datatype, added to the
-    SHACL report graph too."""
-    from rdflib.namespace import RDF
-    datatype = shorten(str(value.datatype))
-    message = f"'{value}' is not a valid {datatype} (an impossible date or a malformed value)"
-    result = BNode()
-    report = next(report_graph.subjects(RDF.type, SH.ValidationReport), None)
-    if report is not None:
-        report_graph.add((report, SH.result, result))
-        report_graph.set((report, SH.conforms, Literal(False)))
-    for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, node), (SH.resultPath, predicate),
-                 (SH.value, value), (SH.resultSeverity, SH.Violation), (SH.resultMessage, Literal(message)),
-                 (SH.sourceConstraintComponent, SH.DatatypeConstraintComponent)):
-        report_graph.add((result, p, o))
-    return ValidationResult(focus=_term(node), label=_label(graph, node), path=str(predicate), value=str(value),
-                            message=message, severity="Violation", component="DatatypeConstraintComponent",
-                            source_shape="")
-
-
-def _term(term) -> str:
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        return str(term)
-    return str(term)
-
-
-def _focus_nodes(graph: Graph, inputs: list[InputFile]) -> set:
+def _focus_nodes(store: ox.Store, inputs: list[InputFile]) -> set:
     """The nodes the files add or change, and the existing nodes the cross-node rules tie them to:
     other controls of the places they control, and nodes that share their preferred labels."""
-    added = {subject for file in inputs for subject in file.graph.subjects()}
+    added = {subject for file in inputs for subject in file.subjects if isinstance(subject, ox.NamedNode)}
     related = set()
     for node in added:
-        for place in graph.objects(node, _CONTROLLED_PLACE):
-            related.update(graph.subjects(_CONTROLLED_PLACE, place))
-        for label in graph.objects(node, _SKOS_PREF):
-            related.update(graph.subjects(_SKOS_PREF, label))
+        for quad in store.quads_for_pattern(node, _CONTROLLED_PLACE, None):
+            related.update(q.subject for q in store.quads_for_pattern(None, _CONTROLLED_PLACE, quad.object))
+        for quad in store.quads_for_pattern(node, _PREF_LABEL, None):
+            related.update(q.subject for q in store.quads_for_pattern(None, _PREF_LABEL, quad.object))
     return added | related
 
 
@@ -318,22 +281,22 @@ def validate_files(paths, bundled: bool = True, fail_on: str = "violation", with
     fail_on = fail_on.capitalize()
     if fail_on not in SEVERITIES:
         raise ValueError(f"fail_on must be one of {', '.join(s.lower() for s in SEVERITIES)}")
-    inputs = [InputFile("<graph>", "", path) if isinstance(path, Graph) else read_input(path) for path in paths]
-    left_out = {Path(path).resolve() for path in paths if not isinstance(path, Graph) and str(path) != "-"}
+    inputs = [read_input(path) if isinstance(path, (str, Path)) else graph_input(path) for path in paths]
+    left_out = {Path(path).resolve() for path in paths if isinstance(path, (str, Path)) and str(path) != "-"}
     unknown = [name for name in without if name not in {p.name for p in resources.data_files()}]
     if unknown:
         raise DataError(f"no bundled data file named {', '.join(unknown)} (see data/ttl/)")
     data = [p for p in resources.data_files() if p.resolve() not in left_out and p.name not in without]
-    ontology = parse_files(resources.ontology_files())
-    graph = parse_files([*(data if bundled else []), *base])
-    graph += ontology
-    for file in inputs:
-        graph += file.graph
-    report = validate(graph, focus_nodes=_focus_nodes(graph, inputs), ontology=ontology)
+    from menaka_kg.store import EmbeddedStore
+    store = EmbeddedStore()
+    for path in [*resources.ontology_files(), *(data if bundled else []), *base]:
+        store.load(path)
+    store.raw.extend(ox.Quad(t.subject, t.predicate, t.object) for file in inputs for t in file.triples)
+    report = validate_store(store.raw, _focus_nodes(store.raw, inputs))
     located = []
     for result in report.results:
-        node = BNode(result.focus[2:]) if result.focus.startswith("_:") else URIRef(result.focus)
-        where = next(((f.name, f.line_of(node)) for f in inputs if (node, None, None) in f.graph), (None, None))
+        node = ox.BlankNode(result.focus[2:]) if result.focus.startswith("_:") else ox.NamedNode(result.focus)
+        where = next(((f.name, f.line_of(node)) for f in inputs if node in f.subjects), (None, None))
         located.append(ValidationResult(**{**result.__dict__, "file": where[0], "line": where[1]}))
     report.results = located
     report.files = [file.name for file in inputs]

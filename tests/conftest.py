@@ -7,7 +7,6 @@ import pytest
 from menaka_kg import load_graph
 from menaka_kg.graph import parse_files
 from menaka_kg import resources
-from menaka_kg.validation import load_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -15,11 +14,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(scope="session")
 def bundled_graph():
     return load_graph()
-
-
-@pytest.fixture(scope="session")
-def shapes():
-    return load_shapes()
 
 
 def fixture_world(*extra_files):

@@ -30,14 +30,14 @@ def expected_results(path: Path) -> set:
     return expected
 
 
-def test_bundled_graph_conforms(bundled_graph, shapes):
-    report = validate(bundled_graph, shapes)
+def test_bundled_graph_conforms(bundled_graph):
+    report = validate(bundled_graph)
     assert report.results == [], "\n".join(f"{r.focus} {r.path} {r.message}" for r in report.results)
     assert report.conforms
 
 
-def test_minimal_world_conforms(shapes):
-    report = validate(fixture_world(), shapes)
+def test_minimal_world_conforms():
+    report = validate(fixture_world())
     assert report.results == []
 
 
@@ -51,10 +51,10 @@ def test_every_kind_of_node_has_an_invalid_fixture():
 
 
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_invalid_fixture_is_rejected_for_its_own_reason(fixture, shapes):
+def test_invalid_fixture_is_rejected_for_its_own_reason(fixture):
     expected = expected_results(fixture)
     assert expected, f"{fixture.name} has no '# expect:' line"
-    report = validate(fixture_world(fixture), shapes)
+    report = validate(fixture_world(fixture))
     got = {(r.focus, r.path, r.component, r.severity) for r in report.results}
     assert got == expected
     assert all(r.message for r in report.results)

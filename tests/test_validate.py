@@ -12,6 +12,8 @@ from rdflib.namespace import RDF
 
 import menaka_kg
 from menaka_kg import resources
+from menaka_kg.graph import parse_files
+from menaka_kg.validation import validate
 from menaka_kg.cli import cli
 from tests.conftest import FIXTURES
 
@@ -168,14 +170,9 @@ def test_new_report_writes_the_template_and_refuses_to_overwrite(tmp_path):
 
 @pytest.mark.parametrize("fixture", sorted((FIXTURES / "invalid").glob("*.ttl")), ids=lambda p: p.stem)
 def test_checking_an_addition_gives_the_results_of_checking_everything(fixture):
-    """Validating only the addition's neighbourhood finds exactly what validating the whole graph finds."""
-    from menaka_kg.graph import parse_files
-    from menaka_kg.validation import InputFile, _focus_nodes, validate
-    ontology = parse_files(resources.ontology_files())
-    world = parse_files([FIXTURES / "minimal.ttl"])
-    world += ontology
-    addition = Graph().parse(fixture)
-    world += addition
-    everything = {(r.focus, r.path, r.component, r.severity) for r in validate(world).results}
-    scoped = validate(world, focus_nodes=_focus_nodes(world, [InputFile(fixture.name, "", addition)]), ontology=ontology)
-    assert {(r.focus, r.path, r.component, r.severity) for r in scoped.results} == everything
+    """Checking only the addition's nodes finds exactly what checking the whole graph finds."""
+    from menaka_kg.validation import validate_files
+    scoped = validate_files([fixture], bundled=False, base=[FIXTURES / "minimal.ttl"])
+    everything = validate(parse_files([*resources.ontology_files(), FIXTURES / "minimal.ttl", fixture]))
+    assert {(r.focus, r.path, r.value, r.component, r.severity) for r in scoped.results} == \
+        {(r.focus, r.path, r.value, r.component, r.severity) for r in everything.results}
