@@ -29,10 +29,11 @@ class Info:
 class KnowledgeGraph:
     """The bundled graph and/or the user's files, behind one SPARQL endpoint."""
 
-    def __init__(self, endpoint, bundled: bool = True, data=()):
+    def __init__(self, endpoint, bundled: bool = True, data=(), cache=None):
         self.endpoint = endpoint
         self.bundled = bundled
         self.data = list(data)
+        self._cache = cache  # the bundled graph's cache, when the graph is exactly the bundled one
         self._names = None
         self._queries = None
 
@@ -69,8 +70,13 @@ class KnowledgeGraph:
 
     def names(self) -> NameIndex:
         if self._names is None:
-            results = self.endpoint.execute(resources.internal_query("names"))
-            self._names = NameIndex((row["node"], row["kind"], row["label"], row["labelKind"]) for row in results)
+            rows = self._cache.names() if self._cache else None
+            if rows is None:
+                results = self.endpoint.execute(resources.internal_query("names"))
+                rows = [(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results]
+                if self._cache:
+                    self._cache.save(names=rows)
+            self._names = NameIndex(rows)
         return self._names
 
     def resolve(self, name: str, kind: str | None = None) -> Resolution:
@@ -91,9 +97,25 @@ class KnowledgeGraph:
 
 
 def load(data=(), bundled: bool = True) -> KnowledgeGraph:
-    """The bundled graph (ontology and curated data) plus the user's Turtle files, in an embedded store."""
+    """The bundled graph (ontology and curated data) plus the user's Turtle files, in an embedded store.
+
+    The bundled graph comes from the cache (menaka_kg.cache) when it is there, and is put there when not.
+    """
+    from menaka_kg.cache import BundledCache, bundled_files
     store = EmbeddedStore()
-    paths = [*resources.ontology_files(), *resources.data_files()] if bundled else list(resources.ontology_files())
-    for path in [*paths, *map(Path, data)]:
+    cache = None
+    if bundled:
+        cache = BundledCache(bundled_files())
+        cached = cache.graph_path()
+        if cached:
+            store.load(cached, ntriples=True)
+        else:
+            for path in bundled_files():
+                store.load(path)
+            cache.save(graph_ntriples=store.dump_ntriples())
+    else:
+        for path in resources.ontology_files():
+            store.load(path)
+    for path in map(Path, data):
         store.load(path)
-    return KnowledgeGraph(store, bundled=bundled, data=data)
+    return KnowledgeGraph(store, bundled=bundled, data=data, cache=cache if not data else None)

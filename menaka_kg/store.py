@@ -14,14 +14,15 @@ class EmbeddedStore:
     def __init__(self):
         self._store = ox.Store()
 
-    def load(self, path: Path) -> None:
-        """Add a Turtle file (or standard input for "-") to the default graph."""
+    def load(self, path: Path, ntriples: bool = False) -> None:
+        """Add a Turtle (or N-Triples) file, or standard input for "-", to the default graph."""
+        rdf_format = ox.RdfFormat.N_TRIPLES if ntriples else ox.RdfFormat.TURTLE
         try:
             if str(path) == "-":
                 import sys
-                self._store.load(sys.stdin.buffer.read(), format=ox.RdfFormat.TURTLE)
+                self._store.load(sys.stdin.buffer.read(), format=rdf_format)
             else:
-                self._store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+                self._store.load(path=str(path), format=rdf_format)
         except OSError as error:
             raise DataError(f"cannot read {path}: {error.strerror or error}") from None
         except SyntaxError as error:
@@ -29,6 +30,9 @@ class EmbeddedStore:
 
     def __len__(self):
         return len(self._store)
+
+    def dump_ntriples(self) -> bytes:
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
     @property
     def raw(self) -> ox.Store:

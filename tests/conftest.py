@@ -1,8 +1,13 @@
 """Shared fixtures: the bundled graph (loaded once) and the small test world."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the tests use a cache of their own, never the user's
+os.environ.setdefault("MENAKA_KG_CACHE", tempfile.mkdtemp(prefix="menaka-kg-test-cache-"))
 
 from menaka_kg import load_graph
 from menaka_kg.graph import parse_files

@@ -1,0 +1,220 @@
+"""The benchmark runner: menaka-kg beside the plain way (rdflib Graph + pySHACL defaults), at each size.
+
+    python -m benchmarks [--sizes 10k,100k,1M] [--repeat 5] [--plain-timeout 300]
+
+For each size it writes a seeded synthetic graph (benchmarks/generate.py) and prints one table: load time
+and peak memory; every stored query's warm median (ours, raw pyoxigraph running the same query text, and
+rdflib); a cold `menaka-kg query` from the shell; full validation; validation of a ~100-triple addition;
+export to N-Triples and Turtle. Each step runs in a child process, so its peak memory is its own. Steps of
+the plain way that would run past --plain-timeout are stopped and shown as such.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
+
+# the parameters each stored query is given on a synthetic graph (nodes every generated graph has)
+SYNTHETIC_PARAMS = {"place": "https://w3id.org/menaka-kg/place/l1", "actor": "https://w3id.org/menaka-kg/actor/a0",
+                    "event": "https://w3id.org/menaka-kg/event/e0", "date": "2018", "from": "2016", "to": "2019",
+                    "role": "attacker"}
+
+
+def child(code: str, timeout: float | None = None) -> tuple[float | None, float, str]:
+    """Run Python `code` in a child process: (seconds it reports, peak memory in MB, its output)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               text=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None, 0.0, "timeout"
+    if process.returncode != 0:
+        raise RuntimeError(f"benchmark step failed:\n{err}")
+    lines = out.strip().splitlines()
+    seconds, peak = (float(x) for x in lines[-1].split())
+    return seconds, peak, "\n".join(lines[:-1])
+
+
+PEAK = "import resource; peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024"
+
+
+def step(setup: str, work: str, repeat: int = 1) -> str:
+    """Code that runs `setup`, then times `work` (median of `repeat`) and prints 'seconds peakMB'."""
+    return textwrap.dedent(f"""
+        import statistics, time
+        {setup}
+        timings = []
+        for _ in range({repeat}):
+            start = time.perf_counter()
+            {work}
+            timings.append(time.perf_counter() - start)
+        {PEAK}
+        print(statistics.median(timings), peak)
+    """)
+
+
+def ontology_and(graph: str) -> str:
+    return f"[*__import__('menaka_kg.resources', fromlist=['x']).ontology_files(), {graph!r}]"
+
+
+def measure(graph: Path, addition: Path, repeat: int, plain_timeout: float, skip_plain_validation: bool):
+    rows = []
+    files = ontology_and(str(graph))
+
+    def row(name, ours, plain=None, note=""):
+        rows.append((name, ours, plain, note))
+
+    # load
+    ours = child(step("import pyoxigraph as ox", f"s = ox.Store()\n            for f in {files}: s.load(path=str(f), format=ox.RdfFormat.TURTLE)"))
+    plain = child(step("import rdflib", f"g = rdflib.Graph()\n            for f in {files}: g.parse(f, format='turtle')"),
+                  timeout=plain_timeout)
+    row("load (s, peak MB)", ours, plain)
+    # every stored query, warm
+    code = textwrap.dedent(f"""
+        import statistics, time, rdflib, pyoxigraph as ox, menaka_kg
+        from menaka_kg import resources
+        from menaka_kg.stored_queries import load_stored_queries, parameter_terms, bind
+        kg = menaka_kg.load(data=[{str(graph)!r}], bundled=False)
+        g = rdflib.Graph()
+        for f in {files}: g.parse(f, format='turtle')
+        params = {SYNTHETIC_PARAMS!r}
+        for name, q in load_stored_queries(resources.queries_dir()).items():
+            values = {{p.name: params[p.name] for p in q.parameters
+                       if p.required or (q.requires and p.name in q.requires[0])}}
+            text = kg.bound_query(name, **values)
+            def median(action, n):
+                timings = []
+                for _ in range(n):
+                    start = time.perf_counter(); action(); timings.append(time.perf_counter() - start)
+                return statistics.median(timings)
+            ours = median(lambda: kg.query(name, **values), {repeat})
+            raw = median(lambda: list(kg.endpoint.raw.query(text)), {repeat})
+            plain = median(lambda: list(g.query(text)), max(1, {repeat} // 2))
+            print(name, ours, raw, plain)
+        print(0, 0)
+    """)
+    _, _, out = child(code, timeout=plain_timeout * 4)
+    if out == "timeout":
+        row("stored queries", None, None, f"stopped after {plain_timeout * 4:.0f} s (the plain way is the slow part)")
+        out = ""
+    for line in out.splitlines():
+        name, ours, raw, plain = line.split()
+        rows.append((f"query {name} (ms)", (float(ours), None), (float(plain), None), f"raw pyoxigraph {float(raw) * 1000:.2f} ms"))
+    # cold command line
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "menaka-kg"), "query", "controller-at", "-p",
+                    f"place={SYNTHETIC_PARAMS['place']}", "-p", "date=2018", "--no-bundled", "--data", str(graph)],
+                   check=True, capture_output=True)
+    row("cold menaka-kg query controller-at (s)", (time.perf_counter() - start, None))
+    # validation: everything, and a small addition
+    ours = child(step("import pyoxigraph as ox\n        from menaka_kg.validation import validate_store, compiled_shapes\n"
+                      f"        s = ox.Store()\n        for f in {files}: s.load(path=str(f), format=ox.RdfFormat.TURTLE)\n"
+                      "        compiled_shapes()", "report = validate_store(s)"))
+    plain = None if skip_plain_validation else child(step(
+        "import rdflib, pyshacl\n        from menaka_kg import resources\n        g = rdflib.Graph()\n"
+        f"        for f in {files}: g.parse(f, format='turtle')\n"
+        "        shapes = rdflib.Graph()\n        for f in resources.shape_files(): shapes.parse(f)",
+        "pyshacl.validate(g, shacl_graph=shapes, advanced=True)"), timeout=plain_timeout)
+    row("full validation (s, peak MB)", ours, plain, "" if plain else "plain way not run at this size")
+    ours = child(step("import pyoxigraph as ox\n        from menaka_kg.validation import validate_store, compiled_shapes, read_input, _focus_nodes\n"
+                      f"        s = ox.Store()\n        for f in {files}: s.load(path=str(f), format=ox.RdfFormat.TURTLE)\n"
+                      f"        new = read_input({str(addition)!r})\n        s.extend(ox.Quad(t.subject, t.predicate, t.object) for t in new.triples)\n"
+                      "        compiled_shapes()", "report = validate_store(s, _focus_nodes(s, [new]))", repeat))
+    plain = None if skip_plain_validation else child(step(
+        "import rdflib, pyshacl\n        from menaka_kg import resources\n        g = rdflib.Graph()\n"
+        f"        for f in {files} + [{str(addition)!r}]: g.parse(f, format='turtle')\n"
+        "        shapes = rdflib.Graph()\n        for f in resources.shape_files(): shapes.parse(f)",
+        "pyshacl.validate(g, shacl_graph=shapes, advanced=True)"), timeout=plain_timeout)
+    row("validate a ~100-triple addition (s)", ours, plain, "the graph already loaded; plain: pySHACL on graph + addition")
+    # the whole job in one process: load, every stored query, full validation (the memory bar)
+    code = step("import menaka_kg\n        from menaka_kg import resources\n        from menaka_kg.validation import validate_store\n"
+                "        from menaka_kg.stored_queries import load_stored_queries\n"
+                f"        params = {SYNTHETIC_PARAMS!r}",
+                f"kg = menaka_kg.load(data=[{str(graph)!r}], bundled=False)\n"
+                "            for name, q in load_stored_queries(resources.queries_dir()).items():\n"
+                "                kg.query(name, **{p.name: params[p.name] for p in q.parameters if p.required or (q.requires and p.name in q.requires[0])})\n"
+                "            validate_store(kg.endpoint.raw)")
+    row("load + every query + full validation, one process (s, peak MB)", child(code))
+    # export
+    for fmt, ox_fmt, rdflib_fmt in (("N-Triples", "N_TRIPLES", "nt"), ("Turtle", "TURTLE", "turtle")):
+        ours = child(step(f"import pyoxigraph as ox\n        s = ox.Store()\n        for f in {files}: s.load(path=str(f), format=ox.RdfFormat.TURTLE)",
+                          f"s.dump(format=ox.RdfFormat.{ox_fmt}, from_graph=ox.DefaultGraph())"))
+        plain = child(step(f"import rdflib\n        g = rdflib.Graph()\n        for f in {files}: g.parse(f, format='turtle')",
+                           f"g.serialize(format={rdflib_fmt!r})"), timeout=plain_timeout)
+        row(f"export {fmt} (s)", ours, plain)
+    return rows
+
+
+def cold_start_on_the_bundled_graph(repeat: int):
+    """`menaka-kg query controller-at` from the shell beside the least a Python program can do: import
+    pyoxigraph, load the bundled Turtle files, run the same query text."""
+    import menaka_kg
+    from menaka_kg import resources
+    text = menaka_kg.load().bound_query("controller-at", place="Andéramboukane", date="2022-06")
+    files = [str(p) for p in resources.ontology_files() + resources.data_files()]
+    least = f"import pyoxigraph as ox\ns = ox.Store()\nfor f in {files!r}: s.load(path=f, format=ox.RdfFormat.TURTLE)\nlist(s.query({text!r}))"
+    command = [str(Path(sys.executable).parent / "menaka-kg"), "query", "controller-at", "-p", "place=Andéramboukane", "-p", "date=2022-06"]
+
+    def best(args):
+        timings = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(args, check=True, capture_output=True)
+            timings.append(time.perf_counter() - start)
+        return min(timings)
+    ours, minimal = best(command), best([sys.executable, "-c", least])
+    print(f"\nCold start on the bundled graph (best of {repeat}): menaka-kg query controller-at {ours:.3f} s; "
+          f"a bare pyoxigraph script, same files and query text, {minimal:.3f} s; ratio {ours / minimal:.2f}")
+
+
+def show(size: str, triples: int, rows):
+    print(f"\n## {size}: {triples} triples\n")
+    print(f"| step | menaka-kg | plain way | ratio | note |\n| --- | --- | --- | --- | --- |")
+    for name, ours, plain, note in rows:
+        scale = 1000 if "(ms)" in name else 1
+
+        def cell(measured):
+            if measured is None:
+                return "not run"
+            seconds, peak = measured[0], measured[1]
+            if seconds is None:
+                return "did not finish"
+            return f"{seconds * scale:.2f}" + (f", {peak:.0f} MB" if peak else "")
+        ratio = f"{plain[0] / ours[0]:.1f}x" if plain and plain[0] and ours[0] else ""
+        print(f"| {name} | {cell(ours)} | {cell(plain)} | {ratio} | {note} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k, 100k, 1M, 5M")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--plain-timeout", type=float, default=300, help="seconds before a plain-way step is stopped")
+    args = parser.parse_args()
+    print(f"menaka-kg benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    cold_start_on_the_bundled_graph(args.repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        addition = Path(folder) / "addition.ttl"
+        addition.write_text((ROOT / "data" / "templates" / "new-report.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+        for size in args.sizes.split(","):
+            graph = Path(folder) / f"graph-{size}.ttl"
+            text = generate(SIZES[size], seed=1)
+            graph.write_text(text, encoding="utf-8")
+            triples = sum(1 for _ in __import__("pyoxigraph").parse(text, format=__import__("pyoxigraph").RdfFormat.TURTLE))
+            rows = measure(graph, addition, args.repeat, args.plain_timeout, skip_plain_validation=SIZES[size] > 150_000)
+            show(size, triples, rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""A cache of the bundled graph, so a command does not parse the Turtle files on every call.
+
+The cache holds the ontology and the bundled data as one N-Triples file (faster to load than the
+Turtle files) and the name index, under a key that is a hash of every bundled file's name and content:
+when a file changes, the key changes and the cache is rebuilt, so it is never stale. It lives in
+$MENAKA_KG_CACHE, else $XDG_CACHE_HOME/menaka-kg, else ~/.cache/menaka-kg; set MENAKA_KG_CACHE=off to
+do without it. A cache that cannot be written is skipped, never an error.
+"""
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from menaka_kg import resources
+from menaka_kg.files import write_atomically
+
+
+def _folder() -> Path | None:
+    setting = os.environ.get("MENAKA_KG_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "menaka-kg"
+
+
+def bundled_key(files) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+class BundledCache:
+    """The cache entry of the current bundled files (None-safe: every method copes with no folder)."""
+
+    def __init__(self, files):
+        folder = _folder()
+        self.entry = folder / bundled_key(files) if folder else None
+
+    def graph_path(self) -> Path | None:
+        path = self.entry / "graph.nt" if self.entry else None
+        return path if path and path.is_file() else None
+
+    def names(self):
+        path = self.entry / "names.json" if self.entry else None
+        if path and path.is_file():
+            return [tuple(row) for row in json.loads(path.read_text(encoding="utf-8"))]
+        return None
+
+    def save(self, graph_ntriples: bytes | None = None, names=None) -> None:
+        if not self.entry:
+            return
+        try:
+            self.entry.mkdir(parents=True, exist_ok=True)
+            if graph_ntriples is not None:
+                write_atomically(self.entry / "graph.nt", graph_ntriples.decode("utf-8"))
+            if names is not None:
+                write_atomically(self.entry / "names.json", json.dumps(list(names), ensure_ascii=False))
+        except OSError:
+            pass
+
+
+def bundled_files():
+    return [*resources.ontology_files(), *resources.data_files()]

@@ -1,0 +1,47 @@
+"""The cache of the bundled graph: used when present, keyed by the files' contents, never stale."""
+
+import shutil
+
+import menaka_kg
+from menaka_kg import cache, resources
+
+
+def test_second_load_comes_from_the_cache_and_holds_the_same_graph(tmp_path, monkeypatch):
+    monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
+    first = menaka_kg.load()
+    entry = cache.BundledCache(cache.bundled_files())
+    assert entry.graph_path() is not None
+    second = menaka_kg.load()
+    assert len(second.endpoint) == len(first.endpoint)
+    assert second.resolve("Labbezenga").iri == first.resolve("Labbezenga").iri
+    assert entry.names() is not None  # the name index was cached by the first resolve
+
+
+def test_the_key_changes_when_a_file_changes(tmp_path):
+    copies = []
+    for path in resources.data_files()[:2]:
+        copy = tmp_path / path.name
+        shutil.copy(path, copy)
+        copies.append(copy)
+    before = cache.bundled_key(copies)
+    copies[0].write_text(copies[0].read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert cache.bundled_key(copies) != before
+
+
+def test_cache_off_and_an_unwritable_cache_are_not_errors(tmp_path, monkeypatch):
+    monkeypatch.setenv("MENAKA_KG_CACHE", "off")
+    assert cache.BundledCache(cache.bundled_files()).entry is None
+    assert len(menaka_kg.load().endpoint) > 7000
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("MENAKA_KG_CACHE", str(blocked))
+    assert len(menaka_kg.load().endpoint) > 7000
+
+
+def test_user_data_is_never_cached(tmp_path, monkeypatch):
+    from tests.conftest import FIXTURES
+    monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
+    kg = menaka_kg.load(data=[FIXTURES / "time-world.ttl"])
+    assert kg.resolve("Ridge").label == "Ridge"
+    entry = cache.BundledCache(cache.bundled_files())
+    assert entry.names() is None or all(row[2] != "Ridge" for row in entry.names())

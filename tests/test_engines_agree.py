@@ -1,0 +1,55 @@
+"""The stored queries are plain SPARQL 1.1: rdflib's engine gives the rows Oxigraph gives, for every
+query, on the bundled graph and on the time-semantics world."""
+
+import pytest
+import rdflib
+
+import menaka_kg
+from menaka_kg import resources
+from menaka_kg.graph import parse_files
+from menaka_kg.stored_queries import load_stored_queries
+from tests.conftest import FIXTURES
+from tests.test_queries import example_params
+
+STORED = load_stored_queries(resources.queries_dir())
+
+
+def in_order(rows):
+    return sorted(rows, key=lambda row: tuple("" if value is None else value for value in row))
+
+
+def rdflib_rows(graph, text, variables):
+    def plain(term):
+        if term is None:
+            return None
+        return str(term)
+    return in_order(tuple(plain(row[v]) for v in variables) for row in graph.query(text))
+
+
+def oxigraph_rows(results):
+    return in_order(tuple(None if t is None else t.value for t in row) for row in results.rows)
+
+
+@pytest.fixture(scope="module")
+def worlds():
+    bundled = menaka_kg.load(), parse_files([*resources.ontology_files(), *resources.data_files()])
+    time_world = (menaka_kg.load(data=[FIXTURES / "time-world.ttl"], bundled=False),
+                  parse_files([*resources.ontology_files(), FIXTURES / "time-world.ttl"]))
+    return {"bundled": bundled, "time": time_world}
+
+
+@pytest.mark.parametrize("name", sorted(STORED))
+def test_same_rows_on_rdflib_and_oxigraph_on_the_bundled_graph(worlds, name):
+    kg, graph = worlds["bundled"]
+    text = kg.bound_query(name, **example_params(STORED[name]))
+    ours = kg.sparql(text)
+    assert rdflib_rows(graph, text, ours.variables) == oxigraph_rows(ours)
+
+
+@pytest.mark.parametrize("date", ["2022-06", "2022-06-05", "2022-09-05", "2022-09-06", "2021", "2023/.."])
+def test_same_certainty_on_rdflib_and_oxigraph(worlds, date):
+    kg, graph = worlds["time"]
+    for place in ("Ridge", "Ford"):
+        text = kg.bound_query("controller-at", place=place, date=date)
+        ours = kg.sparql(text)
+        assert rdflib_rows(graph, text, ours.variables) == oxigraph_rows(ours)
