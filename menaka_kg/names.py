@@ -1,6 +1,5 @@
 """Resolving names: an IRI, a prefixed name or any label of a place, actor, event or role."""
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 
@@ -81,6 +80,8 @@ class NameIndex:
         return None, ""
 
     def _suggestion(self, text: str, kind: str | None) -> str:
+        import difflib
+
         names = {}
         for key, entries in self._entries.items():
             for label_kind, iri, k, label in entries:

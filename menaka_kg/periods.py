@@ -1,9 +1,8 @@
 """Date parameters: a day, a month, a year or an interval, turned into a period [start, end]."""
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from menaka_kg.errors import BadDate
 
@@ -35,7 +34,8 @@ def _span(text: str, whole: str) -> tuple[date, date]:
             return day, day
         if match := _MONTH.match(text):
             year, month = map(int, match.groups())
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+            first = date(year, month, 1)
+            return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
         if match := _YEAR.match(text):
             year = int(match.group(1))
             return date(year, 1, 1), date(year, 12, 31)

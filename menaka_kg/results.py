@@ -1,8 +1,5 @@
 """Query results as rows of RDF terms, and their formats: table, W3C JSON / CSV / TSV, JSON lines."""
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,6 +80,7 @@ class Results:
 
     def to_json(self) -> str:
         """SPARQL 1.1 Query Results JSON."""
+        import json
         bindings = [{var: _json_term(term) for var, term in zip(self.variables, row) if term is not None}
                     for row in self.rows]
         return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}},
@@ -90,6 +88,8 @@ class Results:
 
     def to_csv(self) -> str:
         """SPARQL 1.1 Query Results CSV (plain values, CRLF line ends)."""
+        import csv
+        import io
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.variables)
@@ -106,6 +106,7 @@ class Results:
 
     def to_jsonl(self) -> str:
         """One JSON object per row, plain values (dates as ISO strings)."""
+        import json
         return "".join(json.dumps({k: (v.isoformat() if isinstance(v, date) else v)
                                    for k, v in row.items() if v is not None}, ensure_ascii=False) + "\n"
                        for row in self)
