@@ -287,9 +287,13 @@ def validate_files(paths, bundled: bool = True, fail_on: str = "violation", with
     if unknown:
         raise DataError(f"no bundled data file named {', '.join(unknown)} (see data/ttl/)")
     data = [p for p in resources.data_files() if p.resolve() not in left_out and p.name not in without]
+    from menaka_kg.cache import BundledCache, bundled_files
     from menaka_kg.store import EmbeddedStore
     store = EmbeddedStore()
-    for path in [*resources.ontology_files(), *(data if bundled else []), *base]:
+    cached = BundledCache(bundled_files()).graph_path() if bundled and len(data) == len(resources.data_files()) else None
+    if cached:
+        store.load(cached, ntriples=True)
+    for path in ([] if cached else [*resources.ontology_files(), *(data if bundled else [])]) + list(base):
         store.load(path)
     store.raw.extend(ox.Quad(t.subject, t.predicate, t.object) for file in inputs for t in file.triples)
     report = validate_store(store.raw, _focus_nodes(store.raw, inputs))
