@@ -33,10 +33,12 @@ class NameIndex:
         """`rows` are (node IRI, kind, label, label kind) tuples, as the internal names query gives."""
         self._entries = {}
         self._labels = {}
+        self._kinds = {}
         for iri, kind, label, label_kind in rows:
             self._entries.setdefault(normalize(label), []).append((label_kind, iri, kind, label))
             if label_kind == "pref":
                 self._labels[(iri, kind)] = label
+            self._kinds.setdefault(iri, set()).add(kind)
             if kind == "role":
                 local = iri.rsplit("#", 1)[-1]
                 self._entries.setdefault(normalize(local), []).append(("alt", iri, kind, local))
@@ -45,7 +47,7 @@ class NameIndex:
         return self._labels.get((iri, kind), iri)
 
     def _exists(self, iri: str, kind: str | None) -> str | None:
-        kinds = [k for (i, k) in self._labels if i == iri and (kind is None or k == kind)]
+        kinds = sorted(k for k in self._kinds.get(iri, ()) if kind is None or k == kind)
         return kinds[0] if kinds else None
 
     def resolve(self, name: str, kind: str | None = None) -> Resolution:
