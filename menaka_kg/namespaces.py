@@ -1,11 +1,8 @@
-"""The namespaces as rdflib objects, and binding our prefixes on rdflib graphs."""
+"""Binding our prefixes on rdflib graphs."""
 
 from rdflib import Namespace
 
 from menaka_kg.prefixes import PREFIXES
-
-MK = Namespace(PREFIXES["mk"])
-SH = Namespace(PREFIXES["sh"])
 
 
 def bind_prefixes(graph):

@@ -210,7 +210,6 @@ def run_checks(compiled: CompiledShapes, store, focus_nodes=None) -> list[tuple]
     rows = []
     for check in compiled.checks:
         for solution in store.query(check.query.replace("#FOCUS#", focus)):
-            variables = solution
             this = solution["this"]
             path = check.path
             try:
@@ -223,5 +222,5 @@ def run_checks(compiled: CompiledShapes, store, focus_nodes=None) -> list[tuple]
                 value = None
             if value is None and check.value_is_focus:
                 value = this
-            rows.append((check, this, path, value, variables))
+            rows.append((check, this, path, value, solution))
     return rows
