@@ -13,6 +13,12 @@ def load(data=(), bundled=True):
     return load_kg(data, bundled)
 
 
+def connect(url):
+    """A remote SPARQL 1.1 endpoint holding the graph, ready for the same queries (menaka_kg.api.connect)."""
+    from menaka_kg.api import connect as connect_remote
+    return connect_remote(url)
+
+
 def load_graph(include=("ontology", "data")):
     """The bundled graph as an rdflib Graph (see menaka_kg.graph.load_graph)."""
     from menaka_kg.graph import load_graph as load_rdflib

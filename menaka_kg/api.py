@@ -96,6 +96,24 @@ class KnowledgeGraph:
                     span=(span["from"], span["to"]), sources=self.endpoint.execute(resources.internal_query("info-sources")))
 
 
+def connect(url: str) -> KnowledgeGraph:
+    """A remote SPARQL 1.1 endpoint that holds the graph (e.g. pushed with `menaka-kg push`)."""
+    from menaka_kg.remote import RemoteEndpoint
+    return KnowledgeGraph(RemoteEndpoint(url), bundled=False)
+
+
+def graph_ntriples(include=("ontology", "data"), data=()) -> bytes:
+    """The bundled parts named in `include` (ontology, data, shapes) plus `data` files, as N-Triples."""
+    parts = {"ontology": resources.ontology_files, "data": resources.data_files, "shapes": resources.shape_files}
+    unknown = [part for part in include if part not in parts]
+    if unknown:
+        raise QueryError(f"cannot include {', '.join(unknown)}: choose among ontology, data, shapes")
+    store = EmbeddedStore()
+    for path in [*(p for part in include for p in parts[part]()), *map(Path, data)]:
+        store.load(path)
+    return store.dump_ntriples()
+
+
 def load(data=(), bundled: bool = True) -> KnowledgeGraph:
     """The bundled graph (ontology and curated data) plus the user's Turtle files, in an embedded store.
 

@@ -31,7 +31,9 @@ class Cli(click.Group):
 
 
 def graph_options(command):
-    """--data and --no-bundled: which graph a command works on."""
+    """--data, --no-bundled and --endpoint: which graph a command works on."""
+    command = click.option("--endpoint", envvar="MENAKA_KG_ENDPOINT", metavar="URL",
+                           help="Ask a SPARQL 1.1 endpoint that holds the graph instead (also MENAKA_KG_ENDPOINT).")(command)
     command = click.option("--no-bundled", is_flag=True,
                            help="Use only the --data files (with the ontology), not the bundled graph.")(command)
     command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -44,8 +46,12 @@ def format_option(choices=FORMATS, default="table"):
                         help="Output format: table for people; json, csv and tsv are the W3C SPARQL results formats; jsonl is one object per row.")
 
 
-def open_graph(data, no_bundled):
-    from menaka_kg.api import load
+def open_graph(data, no_bundled, endpoint=None):
+    from menaka_kg.api import connect, load
+    if endpoint:
+        if data or no_bundled:
+            raise click.UsageError("--endpoint asks the endpoint's graph: it cannot take --data or --no-bundled")
+        return connect(endpoint)
     if no_bundled and not data:
         raise click.UsageError("--no-bundled needs at least one --data file")
     return load(data=data, bundled=not no_bundled)
@@ -106,7 +112,7 @@ def queries(name):
               help="A parameter (repeatable): a name, IRI or prefixed name; a date like 2022-06.")
 @format_option()
 @graph_options
-def query(name, params, fmt, data, no_bundled):
+def query(name, params, fmt, data, no_bundled, endpoint):
     """Run the stored query NAME.
 
     \b
@@ -114,6 +120,7 @@ def query(name, params, fmt, data, no_bundled):
       menaka-kg query controller-at -p place=Andéramboukane -p date=2022-06
       menaka-kg query events-of -p actor=JNIM -p from=2022-10 --format csv
       menaka-kg query casualties -p event=event:2022-03-09-insinane-attack
+      menaka-kg query controller-at -p place=Tamalat -p date=2022 --endpoint http://127.0.0.1:7878/query
     """
     values = {}
     for param in params:
@@ -121,7 +128,7 @@ def query(name, params, fmt, data, no_bundled):
         if not sep or not key:
             raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
         values[key.strip()] = value
-    kg = open_graph(data, no_bundled)
+    kg = open_graph(data, no_bundled, endpoint)
     click.echo(kg.query(name, **values).format(fmt), nl=False)
 
 
@@ -130,7 +137,7 @@ def query(name, params, fmt, data, no_bundled):
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default=None,
               help="table (default), json, csv, tsv or jsonl for SELECT and ASK; turtle (default) or ntriples for CONSTRUCT and DESCRIBE.")
 @graph_options
-def sparql(query_or_file, fmt, data, no_bundled):
+def sparql(query_or_file, fmt, data, no_bundled, endpoint):
     """Run your own SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE), given as text or a file (- for stdin).
 
     \b
@@ -144,7 +151,7 @@ def sparql(query_or_file, fmt, data, no_bundled):
         text = Path(query_or_file).read_text(encoding="utf-8")
     else:
         text = query_or_file
-    kg = open_graph(data, no_bundled)
+    kg = open_graph(data, no_bundled, endpoint)
     answer = kg.sparql(text)
     if isinstance(answer, Results):
         if fmt in GRAPH_FORMATS:
@@ -165,7 +172,7 @@ def sparql(query_or_file, fmt, data, no_bundled):
 @click.option("--kind", type=click.Choice(["place", "actor", "event", "role"]), default=None,
               help="Only names of this kind.")
 @graph_options
-def resolve(name, kind, data, no_bundled):
+def resolve(name, kind, data, no_bundled, endpoint):
     """Show what NAME (a label, alternative label, IRI or prefixed name) resolves to.
 
     \b
@@ -174,21 +181,21 @@ def resolve(name, kind, data, no_bundled):
       menaka-kg resolve "Islamic State Sahel Province" --kind actor
     """
     from menaka_kg.prefixes import shorten
-    found = open_graph(data, no_bundled).resolve(name, kind)
+    found = open_graph(data, no_bundled, endpoint).resolve(name, kind)
     click.echo(f"{found.label}  {shorten(found.iri)}  <{found.iri}>\n"
                f"  {found.kind}, matched '{found.matched}' by {found.how}")
 
 
 @cli.command()
 @graph_options
-def info(data, no_bundled):
+def info(data, no_bundled, endpoint):
     """Say what the graph holds: triples, nodes by class, the time it covers, its sources.
 
     \b
     Example:
       menaka-kg info
     """
-    facts = open_graph(data, no_bundled).info()
+    facts = open_graph(data, no_bundled, endpoint).info()
     start, end = facts.span
     click.echo(f"{facts.triples} triples; dated facts from {start} to {end}\n")
     click.echo("Nodes by class:")
@@ -256,6 +263,57 @@ def new_report(output, force):
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"wrote {output}; fill it in, then run: menaka-kg validate {output}", err=True)
+
+
+@cli.command()
+@click.option("--endpoint", envvar="MENAKA_KG_ENDPOINT", required=True, metavar="URL",
+              help="The server's SPARQL query endpoint (also MENAKA_KG_ENDPOINT).")
+@click.option("--store-url", metavar="URL", help="Its Graph Store Protocol URL (default: the endpoint with /query -> /store, as on Oxigraph).")
+@click.option("--graph", "graph_iri", default="https://w3id.org/menaka-kg/graph", show_default=True,
+              help="The named graph to replace.")
+@click.option("--include", default="ontology,data", show_default=True, help="What to push: ontology, data, shapes.")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to push too.")
+def push(endpoint, store_url, graph_iri, include, data):
+    """Load the graph into a triplestore: one PUT that replaces the named graph (Graph Store Protocol).
+
+    Credentials come from MENAKA_KG_USER and MENAKA_KG_PASSWORD, the timeout from MENAKA_KG_TIMEOUT
+    (seconds, default 30); connection errors and 5xx answers are retried twice.
+
+    \b
+    Example:
+      menaka-kg push --endpoint http://127.0.0.1:7878/query
+    """
+    from menaka_kg.api import graph_ntriples
+    from menaka_kg.remote import push as push_graph, store_url_for
+    triples = graph_ntriples([part.strip() for part in include.split(",") if part.strip()], data)
+    target = store_url or store_url_for(endpoint)
+    push_graph(triples, target, graph_iri)
+    count = triples.count(b"\n")
+    click.echo(f"pushed {count} triples to <{graph_iri}> at {target}", err=True)
+
+
+@cli.command()
+@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(port, host):
+    """Start a local Oxigraph server loaded with the graph: a SPARQL endpoint and its query page.
+
+    \b
+    Example:
+      menaka-kg serve --port 7878   # then open http://127.0.0.1:7878/
+    """
+    from menaka_kg import server
+    from menaka_kg.api import graph_ntriples
+    from menaka_kg.remote import push as push_graph
+    process, base = server.start(host, port)
+    try:
+        push_graph(graph_ntriples(), f"{base}/store")
+        click.echo(f"serving the graph at {base}/ (SPARQL endpoint {base}/query); Ctrl-C stops it", err=True)
+        process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        process.terminate()
 
 
 def main():

@@ -132,6 +132,21 @@ def test_casualties_by_place_and_date(kg):
     assert {"Movement for the Salvation of Azawad", "Mayor of Tamalat"} <= claimants
 
 
+def test_casualties_lists_each_claim_once_regression_unbound_event_label(kg):
+    """A claim about a place, with no event, once matched every label of the graph through its event's
+    OPTIONAL label (609 rows for Ménaka Region in August 2022)."""
+    for place, date in (("Ménaka Region", "2022-08"), ("Mali", "2022-05")):
+        rows = list(kg.query("casualties", place=place, date=date))
+        claims = [r["claim"] for r in rows]
+        assert len(claims) == len(set(claims)) and len(claims) < 80
+        about = {}
+        for r in kg.sparql("PREFIX mk: <https://w3id.org/menaka-kg/ontology#> SELECT ?c ?e WHERE { ?c mk:aboutEvent ?e }"):
+            about.setdefault(r["c"], set()).add(r["e"])
+        for r in rows:
+            assert r["event"] is None if r["claim"] not in about else r["event"] in about[r["claim"]]
+    assert any(r["event"] is None for r in kg.query("casualties", place="Mali", date="2022-05"))
+
+
 def test_leaders_of_isgs(kg):
     leaders = {r["leaderLabel"] for r in kg.query("leaders-of", actor="ISGS")}
     assert {"Adnan Abu Walid al-Sahrawi", "Oumeya Ould Albakaye"} <= leaders

@@ -1,0 +1,103 @@
+"""The same stored queries on a real Oxigraph server (started here on 127.0.0.1), pushed with the Graph
+Store Protocol: same rows as the embedded store, idempotent pushes, clean failures, no harm done."""
+
+import pytest
+from click.testing import CliRunner
+
+import menaka_kg
+from menaka_kg import resources, server
+from menaka_kg.api import graph_ntriples
+from menaka_kg.cli import cli
+from menaka_kg.errors import MenakaError
+from menaka_kg.remote import push
+from menaka_kg.stored_queries import load_stored_queries
+from tests.test_queries import example_params
+
+STORED = load_stored_queries(resources.queries_dir())
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    try:
+        process, base = server.start()
+    except MenakaError as error:  # a needed part is missing: fail, never skip
+        pytest.fail(f"cannot start the Oxigraph server: {error}")
+    try:
+        push(graph_ntriples(), f"{base}/store")
+        yield f"{base}/query"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return menaka_kg.load()
+
+
+def same(remote, local):
+    return sorted(map(str, remote.rows)) == sorted(map(str, local.rows)) and remote.variables == local.variables
+
+
+@pytest.mark.parametrize("name", sorted(STORED))
+def test_every_stored_query_gives_the_embedded_rows(endpoint, embedded, name):
+    params = example_params(STORED[name])
+    remote = menaka_kg.connect(endpoint).query(name, **params)
+    assert len(remote) > 0 and same(remote, embedded.query(name, **params))
+
+
+@pytest.mark.parametrize("name, params", [
+    ("controller-at", {"place": "Tamalat", "date": date}) for date in ("2022-03-08", "2022-03", "2022-06", "2022-11", "2023/..")
+] + [
+    ("controller-at", {"place": "Talataye", "date": "2022-09-06"}),
+    ("territory-at", {"actor": "JNIM", "date": "2023-04"}),
+    ("alliances-at", {"date": "2022-12", "actor": "GATIA"}),
+    ("casualties", {"place": "Ménaka Region", "date": "2022-08"}),
+    ("events-of", {"actor": "ISGS", "role": "attacker", "from": "2023", "to": "2023"}),
+])
+def test_a_spread_of_parameters_gives_the_same_rows_and_certainty(endpoint, embedded, name, params):
+    assert same(menaka_kg.connect(endpoint).query(name, **params), embedded.query(name, **params))
+
+
+def test_names_and_info_resolve_remotely(endpoint):
+    kg = menaka_kg.connect(endpoint)
+    assert kg.resolve("Labbezenga").iri.endswith("/place/labbezanga")
+    assert kg.info().triples > 7000
+
+
+def test_push_is_idempotent(endpoint):
+    kg = menaka_kg.connect(endpoint)
+    before = len(kg.endpoint)
+    result = CliRunner().invoke(cli, ["push", "--endpoint", endpoint])
+    assert result.exit_code == 0, result.output
+    assert len(kg.endpoint) == before
+
+
+def test_cli_endpoint_output_equals_the_embedded_output(endpoint):
+    args = ["query", "controller-at", "-p", "place=Andéramboukane", "-p", "date=2022-06"]
+    assert CliRunner().invoke(cli, [*args, "--endpoint", endpoint]).output == CliRunner().invoke(cli, args).output
+
+
+def test_a_hostile_parameter_changes_nothing_on_the_server(endpoint):
+    kg = menaka_kg.connect(endpoint)
+    before = len(kg.endpoint)
+    result = CliRunner().invoke(cli, ["query", "controller-at", "-p", "place=x> } ; DROP ALL ; #", "-p", "date=2022",
+                                      "--endpoint", endpoint])
+    assert result.exit_code == 1 and "no place named" in result.output
+    assert len(kg.endpoint) == before
+
+
+def test_errors_are_one_line(endpoint):
+    dead = f"http://127.0.0.1:{server.free_port()}/query"
+    for args in (["push", "--endpoint", dead], ["query", "controller-at", "-p", "place=Tamalat", "-p", "date=2022", "--endpoint", dead],
+                 ["sparql", "SELECT * WHERE { ?s ?p }", "--endpoint", endpoint]):
+        result = CliRunner(env={"MENAKA_KG_TIMEOUT": "2"}).invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in result.output
+    assert "cannot reach" in CliRunner(env={"MENAKA_KG_TIMEOUT": "2"}).invoke(cli, ["push", "--endpoint", dead]).output
+
+
+def test_endpoint_and_local_files_do_not_mix(endpoint):
+    result = CliRunner().invoke(cli, ["info", "--endpoint", endpoint, "--no-bundled"])
+    assert result.exit_code == 2
