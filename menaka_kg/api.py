@@ -104,12 +104,12 @@ def connect(url: str) -> KnowledgeGraph:
 
 def graph_ntriples(include=("ontology", "data"), data=()) -> bytes:
     """The bundled parts named in `include` (ontology, data, shapes) plus `data` files, as N-Triples."""
-    parts = {"ontology": resources.ontology_files, "data": resources.data_files, "shapes": resources.shape_files}
-    unknown = [part for part in include if part not in parts]
-    if unknown:
-        raise QueryError(f"cannot include {', '.join(unknown)}: choose among ontology, data, shapes")
+    try:
+        files = resources.part_files(include)
+    except ValueError as error:
+        raise QueryError(str(error)) from None
     store = EmbeddedStore()
-    for path in [*(p for part in include for p in parts[part]()), *map(Path, data)]:
+    for path in [*files, *map(Path, data)]:
         store.load(path)
     return store.dump_ntriples()
 
@@ -119,18 +119,10 @@ def load(data=(), bundled: bool = True) -> KnowledgeGraph:
 
     The bundled graph comes from the cache (menaka_kg.cache) when it is there, and is put there when not.
     """
-    from menaka_kg.cache import BundledCache, bundled_files
     store = EmbeddedStore()
     cache = None
     if bundled:
-        cache = BundledCache(bundled_files())
-        cached = cache.graph_path()
-        if cached:
-            store.load(cached, ntriples=True)
-        else:
-            for path in bundled_files():
-                store.load(path)
-            cache.save(graph_ntriples=store.dump_ntriples())
+        cache = store.load_bundled()
     else:
         for path in resources.ontology_files():
             store.load(path)

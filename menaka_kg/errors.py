@@ -23,3 +23,8 @@ class QueryError(MenakaError):
 
 class DataError(MenakaError):
     """A data file that cannot be read or parsed."""
+
+
+def turtle_syntax_error(name, error: SyntaxError) -> DataError:
+    """A parser's SyntaxError as one line naming the file, line and column."""
+    return DataError(f"{name}:{error.lineno}:{error.offset}: Turtle syntax error: {error.msg.split(': ', 1)[-1]}")

@@ -18,7 +18,4 @@ def parse_files(paths, graph=None) -> Graph:
 
 def load_graph(include=("ontology", "data")) -> Graph:
     """The bundled graph: the ontology and the curated data, optionally the shapes."""
-    files = {"ontology": resources.ontology_files, "data": resources.data_files,
-             "shapes": resources.shape_files}
-    paths = [path for part in include for path in files[part]()]
-    return parse_files(paths)
+    return parse_files(resources.part_files(include))

@@ -23,6 +23,15 @@ def shape_files() -> list[Path]:
     return sorted((data_root() / "shapes").glob("*.ttl"))
 
 
+def part_files(include) -> list[Path]:
+    """The files of the bundled parts named in `include`: ontology, data, shapes."""
+    parts = {"ontology": ontology_files, "data": data_files, "shapes": shape_files}
+    unknown = [part for part in include if part not in parts]
+    if unknown:
+        raise ValueError(f"cannot include {', '.join(unknown)}: choose among ontology, data, shapes")
+    return [path for part in include for path in parts[part]()]
+
+
 def queries_dir() -> Path:
     return data_root() / "queries"
 

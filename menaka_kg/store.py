@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from menaka_kg.errors import DataError, QueryError
+from menaka_kg.errors import DataError, QueryError, turtle_syntax_error
 from menaka_kg.results import Results
 
 
@@ -26,7 +26,21 @@ class EmbeddedStore:
         except OSError as error:
             raise DataError(f"cannot read {path}: {error.strerror or error}") from None
         except SyntaxError as error:
-            raise DataError(f"{path}:{error.lineno}:{error.offset}: Turtle syntax error: {error.msg.split(': ', 1)[-1]}") from None
+            raise turtle_syntax_error(path, error) from None
+
+    def load_bundled(self):
+        """Add the ontology and the bundled data, from the cache when it holds them (filling it when
+        not); the cache entry, for the name index."""
+        from menaka_kg.cache import BundledCache, bundled_files
+        cache = BundledCache(bundled_files())
+        cached = cache.graph_path()
+        if cached:
+            self.load(cached, ntriples=True)
+        else:
+            for path in bundled_files():
+                self.load(path)
+            cache.save(graph_ntriples=self.dump_ntriples())
+        return cache
 
     def __len__(self):
         return len(self._store)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from menaka_kg import resources
-from menaka_kg.errors import DataError
+from menaka_kg.errors import DataError, turtle_syntax_error
 from menaka_kg.prefixes import PREFIXES, shorten
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -183,8 +183,7 @@ def read_input(path) -> InputFile:
     try:
         triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as error:
-        message = error.msg.split(": ", 1)[-1]
-        raise DataError(f"{name}:{error.lineno}:{error.offset}: Turtle syntax error: {message}") from None
+        raise turtle_syntax_error(name, error) from None
     return InputFile(name, text, triples)
 
 
@@ -287,13 +286,12 @@ def validate_files(paths, bundled: bool = True, fail_on: str = "violation", with
     if unknown:
         raise DataError(f"no bundled data file named {', '.join(unknown)} (see data/ttl/)")
     data = [p for p in resources.data_files() if p.resolve() not in left_out and p.name not in without]
-    from menaka_kg.cache import BundledCache, bundled_files
     from menaka_kg.store import EmbeddedStore
     store = EmbeddedStore()
-    cached = BundledCache(bundled_files()).graph_path() if bundled and len(data) == len(resources.data_files()) else None
-    if cached:
-        store.load(cached, ntriples=True)
-    for path in ([] if cached else [*resources.ontology_files(), *(data if bundled else [])]) + list(base):
+    whole_bundle = bundled and len(data) == len(resources.data_files())
+    if whole_bundle:
+        store.load_bundled()
+    for path in ([] if whole_bundle else [*resources.ontology_files(), *(data if bundled else [])]) + list(base):
         store.load(path)
     store.raw.extend(ox.Quad(t.subject, t.predicate, t.object) for file in inputs for t in file.triples)
     report = validate_store(store.raw, _focus_nodes(store.raw, inputs))
