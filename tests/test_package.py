@@ -18,3 +18,5 @@ def test_wheel_carries_the_data_files(tmp_path):
         for path in (ROOT / folder).glob(pattern):
             assert f"menaka_kg/_data/{folder}/{path.name}" in names, f"{folder}/{path.name} is not in the wheel"
     assert "menaka_kg/cli.py" in names
+    for name in ("leaflet.js", "leaflet.css", "LICENSE", "README.md"):  # the map's inlined Leaflet
+        assert f"menaka_kg/vendor/leaflet/{name}" in names, f"vendored Leaflet {name} is not in the wheel"
