@@ -25,6 +25,14 @@ class DataError(MenakaError):
     """A data file that cannot be read or parsed."""
 
 
+class RowError(DataError):
+    """A row of an imported table that cannot be mapped: the row number, the column and why."""
+
+
+class OutputError(MenakaError):
+    """An output file that cannot be written as asked: an unsupported extension or an unwritable path."""
+
+
 def turtle_syntax_error(name, error: SyntaxError) -> DataError:
     """A parser's SyntaxError as one line naming the file, line and column."""
     return DataError(f"{name}:{error.lineno}:{error.offset}: Turtle syntax error: {error.msg.split(': ', 1)[-1]}")
