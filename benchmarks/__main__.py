@@ -5,7 +5,7 @@
 For each size it writes a seeded synthetic graph (benchmarks/generate.py) and prints one table: load time
 and peak memory; every stored query's warm median (ours, raw pyoxigraph running the same query text, and
 rdflib); a cold `menaka-kg query` from the shell; full validation; validation of a ~100-triple addition;
-export to N-Triples and Turtle. Each step runs in a child process, so its peak memory is its own. Steps of
+export in every format; a push to a local Oxigraph server and every stored query through it. Each step runs in a child process, so its peak memory is its own. Steps of
 the plain way that would run past --plain-timeout are stopped and shown as such.
 """
 
@@ -157,13 +157,71 @@ def measure(graph: Path, addition: Path, repeat: int, plain_timeout: float, skip
                 "                kg.query(name, **{p.name: params[p.name] for p in q.parameters if p.required or (q.requires and p.name in q.requires[0])})\n"
                 "            validate_store(kg.endpoint.raw)")
     row("load + every query + full validation, one process (s, peak MB)", child(code))
-    # export
-    for fmt, ox_fmt, rdflib_fmt in (("N-Triples", "N_TRIPLES", "nt"), ("Turtle", "TURTLE", "turtle")):
-        ours = child(step(f"import pyoxigraph as ox\n        s = ox.Store()\n        for f in {files}: s.load(path=str(f), format=ox.RdfFormat.TURTLE)",
-                          f"s.dump(format=ox.RdfFormat.{ox_fmt}, from_graph=ox.DefaultGraph())"))
-        plain = child(step(f"import rdflib\n        g = rdflib.Graph()\n        for f in {files}: g.parse(f, format='turtle')",
-                           f"g.serialize(format={rdflib_fmt!r})"), timeout=plain_timeout)
-        row(f"export {fmt} (s)", ours, plain)
+    # export, every format: ours (sorted, canonical, our prefixes) beside rdflib's serializer
+    for fmt, rdflib_fmt in (("ntriples", "nt"), ("nquads", "nquads"), ("turtle", "turtle"), ("trig", "trig"),
+                            ("jsonld", "json-ld"), ("rdfxml", "xml")):
+        ours = child(step("from menaka_kg.export import export_graph",
+                          f"export_graph({fmt!r}, ('ontology',), [{str(graph)!r}])"), timeout=plain_timeout)
+        plain = child(step(f"import rdflib\n        g = rdflib.Dataset() if {fmt!r} in ('nquads', 'trig') else rdflib.Graph()\n"
+                           f"        for f in {files}: g.parse(f, format='turtle')", f"g.serialize(format={rdflib_fmt!r})"),
+                      timeout=plain_timeout)
+        row(f"export {fmt} (s, peak MB)", ours, plain, "ours includes reading the files")
+    rows.extend(remote_rows(graph, files, repeat, plain_timeout))
+    return rows
+
+
+def remote_rows(graph: Path, files: str, repeat: int, plain_timeout: float):
+    """Push to a local Oxigraph server (ours: menaka-kg push's code; plain: rdflib's N-Triples in one PUT),
+    then every stored query through it (ours: connect().query; plain: SPARQLWrapper with the same text).
+    Both pushes replace the same named graph, ours last, so the queries see one copy."""
+    from urllib.parse import quote
+
+    from menaka_kg import server
+    from menaka_kg.remote import DEFAULT_GRAPH
+    process, base = server.start()
+    try:
+        plain = child(step("import rdflib, urllib.request\n        g = rdflib.Graph()",
+                           f"for f in {files}: g.parse(f, format='turtle')\n"
+                           f"            urllib.request.urlopen(urllib.request.Request({base + '/store?graph=' + quote(DEFAULT_GRAPH, safe='')!r}, "
+                           "data=g.serialize(format='nt', encoding='utf-8'), method='PUT', "
+                           "headers={'Content-Type': 'application/n-triples'})).read()"), timeout=plain_timeout)
+        ours = child(step("from menaka_kg.api import graph_ntriples\n        from menaka_kg.remote import push",
+                          f"push(graph_ntriples(('ontology',), [{str(graph)!r}]), {base + '/store'!r})"))
+        rows = [("push to an Oxigraph server (s, peak MB)", ours, plain, "plain: rdflib parse + serialize + one PUT")]
+        code = textwrap.dedent(f"""
+            import statistics, time, menaka_kg
+            from SPARQLWrapper import SPARQLWrapper, JSON, POST
+            from menaka_kg import resources
+            from menaka_kg.stored_queries import load_stored_queries
+            kg = menaka_kg.connect({base + '/query'!r})
+            embedded = menaka_kg.load(data=[{str(graph)!r}], bundled=False)
+            params = {SYNTHETIC_PARAMS!r}
+            def median(action, n):
+                timings = []
+                for _ in range(n):
+                    start = time.perf_counter(); action(); timings.append(time.perf_counter() - start)
+                return statistics.median(timings)
+            for name, q in load_stored_queries(resources.queries_dir()).items():
+                values = {{p.name: params[p.name] for p in q.parameters
+                           if p.required or (q.requires and p.name in q.requires[0])}}
+                text = kg.bound_query(name, **values)
+                def plain():
+                    wrapper = SPARQLWrapper({base + '/query'!r}); wrapper.setQuery(text); wrapper.setMethod(POST)
+                    wrapper.setReturnFormat(JSON); wrapper.query().convert()
+                ours = median(lambda: kg.query(name, **values), {repeat})
+                local = median(lambda: embedded.query(name, **values), {repeat})
+                print(name, ours, median(plain, {repeat}), local)
+            print(0, 0)
+        """)
+        _, _, out = child(code, timeout=plain_timeout * 4)
+        for line in out.splitlines():
+            name, ours, plain, local = line.split()
+            rows.append((f"remote query {name} (ms)", (float(ours), None), (float(plain), None),
+                         f"embedded {float(local) * 1000:.2f} ms"))
+        return rows
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
     return rows
 
 
@@ -191,7 +249,7 @@ def cold_start_on_the_bundled_graph(repeat: int):
 
 def show(size: str, triples: int, rows):
     print(f"\n## {size}: {triples} triples\n")
-    print(f"| step | menaka-kg | plain way | ratio | note |\n| --- | --- | --- | --- | --- |")
+    print("| step | menaka-kg | plain way | ratio | note |\n| --- | --- | --- | --- | --- |")
     for name, ours, plain, note in rows:
         scale = 1000 if "(ms)" in name else 1
 

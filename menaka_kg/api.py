@@ -5,7 +5,7 @@
     >>> rows = kg.query("controller-at", place="Andéramboukane", date="2022-06")
 """
 
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from menaka_kg import resources
@@ -13,17 +13,14 @@ from menaka_kg.errors import QueryError
 from menaka_kg.names import NameIndex, Resolution
 from menaka_kg.results import Results
 from menaka_kg.store import EmbeddedStore
-from menaka_kg.stored_queries import StoredQuery, bind, load_stored_queries, parameter_terms
+from menaka_kg.stored_queries import StoredQuery, bind, load_stored_queries, parameter_terms, parse_header
 
 
-@dataclass
-class Info:
-    """What the graph holds."""
+class Info(namedtuple("Info", "triples classes span sources")):
+    """What the graph holds: the number of triples, nodes by class (Results), the (first, last) date of
+    its dated facts, and nodes read from each source (Results)."""
 
-    triples: int
-    classes: Results
-    span: tuple
-    sources: Results
+    __slots__ = ()
 
 
 class KnowledgeGraph:
@@ -44,13 +41,15 @@ class KnowledgeGraph:
         return self._queries
 
     def stored_query(self, name: str) -> StoredQuery:
+        folder = resources.queries_dir()
+        path = folder / f"{name}.rq"
+        if path.parent == folder and path.is_file():  # one header to read, not all of them
+            return parse_header(path)
+        import difflib
         queries = self.stored_queries()
-        if name not in queries:
-            import difflib
-            close = difflib.get_close_matches(name, list(queries), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else f"; the queries are: {', '.join(queries)}"
-            raise QueryError(f"no stored query named '{name}'{hint}")
-        return queries[name]
+        close = difflib.get_close_matches(name, list(queries), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; the queries are: {', '.join(queries)}"
+        raise QueryError(f"no stored query named '{name}'{hint}")
 
     def bound_query(self, name: str, **params) -> str:
         """The stored query's text with the parameters bound as RDF terms."""
@@ -103,15 +102,9 @@ def connect(url: str) -> KnowledgeGraph:
 
 
 def graph_ntriples(include=("ontology", "data"), data=()) -> bytes:
-    """The bundled parts named in `include` (ontology, data, shapes) plus `data` files, as N-Triples."""
-    try:
-        files = resources.part_files(include)
-    except ValueError as error:
-        raise QueryError(str(error)) from None
-    store = EmbeddedStore()
-    for path in [*files, *map(Path, data)]:
-        store.load(path)
-    return store.dump_ntriples()
+    """The bundled parts named in `include` (ontology, data, shapes) plus `data` files, as sorted N-Triples."""
+    from menaka_kg.export import export_graph
+    return export_graph("ntriples", include, data)
 
 
 def load(data=(), bundled: bool = True) -> KnowledgeGraph:

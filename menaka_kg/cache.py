@@ -1,19 +1,20 @@
 """A cache of the bundled graph, so a command does not parse the Turtle files on every call.
 
 The cache holds the ontology and the bundled data as one N-Triples file (faster to load than the
-Turtle files) and the name index, under a key that is a hash of every bundled file's name and content:
-when a file changes, the key changes and the cache is rebuilt, so it is never stale. It lives in
+Turtle files) and the name index, under a key that is a checksum (CRC-32 and Adler-32, from zlib, which
+starts faster than hashlib) of every bundled file's name and content: when a file changes, the key
+changes and the cache is rebuilt, so it is never stale. The name index is kept in Python's marshal
+format, whose version is part of the key. It lives in
 $MENAKA_KG_CACHE, else $XDG_CACHE_HOME/menaka-kg, else ~/.cache/menaka-kg; set MENAKA_KG_CACHE=off to
 do without it. A cache that cannot be written is skipped, never an error.
 """
 
-import hashlib
-import json
+import marshal
 import os
+import zlib
 from pathlib import Path
 
 from menaka_kg import resources
-from menaka_kg.files import write_atomically
 
 
 def _folder() -> Path | None:
@@ -27,11 +28,11 @@ def _folder() -> Path | None:
 
 
 def bundled_key(files) -> str:
-    digest = hashlib.sha256()
+    crc, adler = 0, 1
     for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:24]
+        for chunk in (path.name.encode(), path.read_bytes()):
+            crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
+    return f"{crc:08x}{adler:08x}m{marshal.version}"
 
 
 class BundledCache:
@@ -46,20 +47,22 @@ class BundledCache:
         return path if path and path.is_file() else None
 
     def names(self):
-        path = self.entry / "names.json" if self.entry else None
-        if path and path.is_file():
-            return [tuple(row) for row in json.loads(path.read_text(encoding="utf-8"))]
-        return None
+        path = self.entry / "names.marshal" if self.entry else None
+        try:
+            return marshal.loads(path.read_bytes()) if path and path.is_file() else None
+        except (ValueError, EOFError, TypeError):  # a damaged entry: built again
+            return None
 
     def save(self, graph_ntriples: bytes | None = None, names=None) -> None:
         if not self.entry:
             return
+        from menaka_kg.files import write_atomically
         try:
             self.entry.mkdir(parents=True, exist_ok=True)
             if graph_ntriples is not None:
-                write_atomically(self.entry / "graph.nt", graph_ntriples.decode("utf-8"))
+                write_atomically(self.entry / "graph.nt", graph_ntriples)
             if names is not None:
-                write_atomically(self.entry / "names.json", json.dumps(list(names), ensure_ascii=False))
+                write_atomically(self.entry / "names.marshal", marshal.dumps([tuple(row) for row in names]))
         except OSError:
             pass
 

@@ -122,12 +122,12 @@ def query(name, params, fmt, data, no_bundled, endpoint):
       menaka-kg query casualties -p event=event:2022-03-09-insinane-attack
       menaka-kg query controller-at -p place=Tamalat -p date=2022 --endpoint http://127.0.0.1:7878/query
     """
+    from menaka_kg.entry import split_param
     values = {}
     for param in params:
-        key, sep, value = param.partition("=")
-        if not sep or not key:
+        if not (pair := split_param(param)):
             raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
-        values[key.strip()] = value
+        values[pair[0]] = pair[1]
     kg = open_graph(data, no_bundled, endpoint)
     click.echo(kg.query(name, **values).format(fmt), nl=False)
 
@@ -270,18 +270,20 @@ def new_report(output, force):
               help="The server's SPARQL query endpoint (also MENAKA_KG_ENDPOINT).")
 @click.option("--store-url", metavar="URL", help="Its Graph Store Protocol URL (default: the endpoint with /query -> /store, as on Oxigraph).")
 @click.option("--graph", "graph_iri", default="https://w3id.org/menaka-kg/graph", show_default=True,
-              help="The named graph to replace.")
+              help="The named graph to replace, or 'default' for the store's default graph (for stores whose default graph is not the union of their graphs, e.g. Fuseki).")
 @click.option("--include", default="ontology,data", show_default=True, help="What to push: ontology, data, shapes.")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to push too.")
 def push(endpoint, store_url, graph_iri, include, data):
     """Load the graph into a triplestore: one PUT that replaces the named graph (Graph Store Protocol).
 
-    Credentials come from MENAKA_KG_USER and MENAKA_KG_PASSWORD, the timeout from MENAKA_KG_TIMEOUT
-    (seconds, default 30); connection errors and 5xx answers are retried twice.
+    Credentials come from MENAKA_KG_USER and MENAKA_KG_PASSWORD (or a bearer token in MENAKA_KG_TOKEN),
+    the timeout from MENAKA_KG_TIMEOUT (seconds, default 30); connection errors and 5xx answers are
+    retried twice. docs/triplestores.md has the URLs of Fuseki, GraphDB, Virtuoso and QLever.
 
     \b
-    Example:
+    Examples:
       menaka-kg push --endpoint http://127.0.0.1:7878/query
+      menaka-kg push --endpoint http://localhost:3030/menaka/sparql --store-url http://localhost:3030/menaka/data --graph default
     """
     from menaka_kg.api import graph_ntriples
     from menaka_kg.remote import push as push_graph, store_url_for
@@ -315,6 +317,148 @@ def serve(port, host):
     finally:
         process.terminate()
 
+
+@cli.command("map")
+@click.option("--date", metavar="D", help="The date of one map: a day, month, year or interval (2022-06).")
+@click.option("--every", type=click.Choice(["month", "year"]), help="Draw a series instead: one map per step.")
+@click.option("--from", "start", metavar="D", help="The first step of a series (2022-03).")
+@click.option("--to", "end", metavar="D", help="The last step of a series (2023-05).")
+@click.option("--output", "-o", required=True, metavar="PATH",
+              help="FILE.html, FILE.png or FILE.geojson; for a series a folder (map-DATE.html in it) or a name with {date}.")
+@graph_options
+def map_command(date, every, start, end, output, data, no_bundled, endpoint):
+    """Draw who held what at a date: every place with coordinates, split by controller and shaded by
+    certainty; places without coordinates are listed beside the map (docs/pictures.md).
+
+    The extension picks the format: .html (Leaflet inlined, works offline), .png, .geojson (one feature
+    per controller of each place). A series writes one map per month or year: -o maps/ writes
+    maps/map-2022-03.html, maps/map-2022-04.html, ...; -o 'maps/{date}.png' writes maps/2022-03.png, ...
+
+    \b
+    Examples:
+      menaka-kg map --date 2022-06 -o map-2022-06.html
+      menaka-kg map --date 2022-06 -o map-2022-06.geojson
+      menaka-kg map --every month --from 2022-03 --to 2023-05 -o maps/
+    """
+    from menaka_kg import maps
+    if every:
+        if date or not (start and end):
+            raise click.UsageError("a series takes --every with --from and --to, not --date")
+        dates = maps.series_dates(start, end, every)
+        paths = maps.series_paths(output, dates)
+    else:
+        if not date or start or end:
+            raise click.UsageError("give --date for one map, or --every with --from and --to for a series")
+        dates, paths = [date], [Path(output)]
+    for path in paths:
+        maps.output_format(path)
+    maps.write_maps(open_graph(data, no_bundled, endpoint), dates, paths, create_folders=bool(every))
+    click.echo(f"wrote {paths[0]}" + (f" … {paths[-1]} ({len(paths)} maps)" if len(paths) > 1 else ""), err=True)
+
+
+@cli.command()
+@click.argument("places", nargs=-1, metavar="[PLACE]...")
+@click.option("--actor", metavar="A", help="Only control by this actor, alone or jointly (a name, IRI or prefixed name).")
+@click.option("--from", "date_from", metavar="D", help="The first day shown: a day, month, year (2022-03).")
+@click.option("--to", "date_to", metavar="D", help="The last day shown: a day, month, year (2022-12).")
+@click.option("--output", "-o", required=True, metavar="FILE",
+              help="The picture to write: FILE.svg, FILE.png or FILE.html (interactive, works offline).")
+@graph_options
+def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoint):
+    """Draw who held each PLACE when: a row per place, a bar per control assertion (default: every place held).
+
+    Solid where the control is definite, hatched where its begin or end is uncertain, fading where its end is
+    unknown; outlined when a party claims it or it is disputed; events are marks on the rows
+    (docs/pictures.md).
+
+    \b
+    Examples:
+      menaka-kg timeline Andéramboukane Tamalat Talataye -o timeline.svg
+      menaka-kg timeline --actor JNIM --from 2022-06 -o jnim.png
+      menaka-kg timeline -o everything.html
+    """
+    from menaka_kg.timeline import build_timeline, check_output, write_timeline
+    check_output(output)
+    drawn = build_timeline(open_graph(data, no_bundled, endpoint), places, actor, date_from, date_to)
+    write_timeline(drawn, output)
+    click.echo(f"wrote {output}: {len(drawn.rows)} place{'' if len(drawn.rows) == 1 else 's'}", err=True)
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              default=None, help="The RDF format (default: from the -o file's extension, else turtle).")
+@click.option("--include", default=None, metavar="PARTS",
+              help="The bundled parts, comma-separated: ontology, data, shapes  [default: ontology,data].")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
+              help="Your own Turtle files to export too (repeatable).")
+@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (owlrl) without trivial axioms.")
+@click.option("--snapshot", metavar="DATE",
+              help="Write the state of the world at DATE as plain triples instead (controlledBy, alliedWith, leads...).")
+@click.option("--output", "-o", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The file to write, atomically (- for standard output).")
+def export(fmt, include, data, inferred, snapshot, output):
+    """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML for another triplestore.
+
+    The same graph gives the same bytes (sorted, canonical blank nodes, our prefixes). N-Quads and TriG
+    put each part in a named graph under https://w3id.org/menaka-kg/graph/ (docs/triplestores.md).
+
+    \b
+    Examples:
+      menaka-kg export -o menaka-kg.ttl
+      menaka-kg export --format nquads --include ontology,data,shapes -o menaka-kg.nq
+      menaka-kg export --inferred -o menaka-kg-inferred.nt
+      menaka-kg export --snapshot 2022-06-15 -o state-2022-06-15.ttl
+    """
+    from menaka_kg import export as exporting
+    from menaka_kg.files import write_atomically
+    fmt = fmt or exporting.EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+    if snapshot:
+        if include or inferred:
+            raise click.UsageError("--snapshot writes plain triples of the state at a date: it takes no --include or --inferred")
+        from menaka_kg.api import load
+        content = exporting.export_snapshot(load(data=data), snapshot, fmt)
+    else:
+        parts = [part.strip() for part in (include or "ontology,data").split(",") if part.strip()]
+        content = exporting.export_graph(fmt, parts, data, inferred)
+    if output == "-":
+        click.get_binary_stream("stdout").write(content)
+        return
+    try:
+        write_atomically(output, content)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    click.echo(f"wrote {output} ({fmt}, {len(content):,} bytes)", err=True)
+
+
+@cli.group("import")
+def import_group():
+    """Turn other data sets' exports into Turtle of this graph's model, to use with --data.
+
+    \b
+    Example:
+      menaka-kg import acled export.csv -o export.ttl
+    """
+
+
+@import_group.command("acled")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The Turtle file to write (replaced only when the whole export imports).")
+@click.option("--source-name", metavar="NAME", help="The export's name as a source document (default: ACLED export FILE.csv).")
+def import_acled(csv_file, output, source_name):
+    """Map an ACLED export (CSV) onto the graph's model: events, participants, places, ACLED's fatality
+    counts and, for territory changes, control. Actors and places are matched onto the graph's by name
+    (docs/acled.md). A bad row stops the import with its row and column; nothing is written then.
+
+    \b
+    Examples:
+      menaka-kg import acled export.csv -o export.ttl
+      menaka-kg validate export.ttl
+      menaka-kg query controller-at -p place=Andéramboukane -p date=2024-02 --data export.ttl
+    """
+    from menaka_kg.acled import import_acled as run_import
+    summary = run_import(csv_file, output, source_name)
+    click.echo(f"wrote {output}: {summary}", err=True)
 
 def main():
     try:

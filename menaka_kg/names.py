@@ -1,7 +1,7 @@
 """Resolving names: an IRI, a prefixed name or any label of a place, actor, event or role."""
 
 import unicodedata
-from dataclasses import dataclass
+from collections import namedtuple
 
 from menaka_kg.errors import AmbiguousName, UnknownName
 from menaka_kg.prefixes import PREFIXES
@@ -15,15 +15,11 @@ def normalize(text: str) -> str:
     return "".join(c for c in decomposed.casefold() if c.isalnum())
 
 
-@dataclass(frozen=True)
-class Resolution:
-    """What a name resolved to and how."""
+class Resolution(namedtuple("Resolution", "iri kind label matched how")):
+    """What a name resolved to (`iri`, its `kind` and preferred `label`) and how: the text `matched`, and
+    `how` ("iri", "prefixed name", "preferred label", "alternative label" or "probable label")."""
 
-    iri: str
-    kind: str
-    label: str
-    matched: str
-    how: str  # "iri", "prefixed name", "preferred label", "alternative label", "probable label"
+    __slots__ = ()
 
 
 class NameIndex:

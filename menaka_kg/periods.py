@@ -1,7 +1,7 @@
 """Date parameters: a day, a month, a year or an interval, turned into a period [start, end]."""
 
 import re
-from dataclasses import dataclass
+from collections import namedtuple
 from datetime import date, timedelta
 
 from menaka_kg.errors import BadDate
@@ -17,13 +17,11 @@ _YEAR = re.compile(r"^(\d{4})$")
 FORMS = "a day (2022-06-15), a month (2022-06), a year (2022) or an interval (2022-03-01/2022-06-30, ../2022-06, 2022-06/..)"
 
 
-@dataclass(frozen=True)
-class Period:
-    """A closed period of days; `start`/`end` are OPEN_START/OPEN_END for an open end."""
+class Period(namedtuple("Period", "start end text")):
+    """A closed period of days (`start`, `end`: dates; `text`: as given); `start`/`end` are
+    OPEN_START/OPEN_END for an open end."""
 
-    start: date
-    end: date
-    text: str
+    __slots__ = ()
 
 
 def _span(text: str, whole: str) -> tuple[date, date]:

@@ -5,7 +5,8 @@ SPARQLWrapper (queries by POST); parameters were already bound as RDF terms by t
 embedded store. `push` loads Turtle into a named graph with the SPARQL 1.1 Graph Store HTTP Protocol in
 one PUT request, so a failed push leaves the server's previous graph as it was.
 
-Credentials come from the environment only: MENAKA_KG_USER and MENAKA_KG_PASSWORD (HTTP basic).
+Credentials come from the environment only: MENAKA_KG_USER and MENAKA_KG_PASSWORD (HTTP basic), or
+MENAKA_KG_TOKEN (a bearer token, as QLever asks for updates).
 Timeout: MENAKA_KG_TIMEOUT seconds (default 30). Connection errors and 5xx answers are retried twice,
 with 1 and 2 seconds between tries; 4xx answers are reported at once.
 """
@@ -33,9 +34,14 @@ def _timeout() -> float:
     return float(os.environ.get("MENAKA_KG_TIMEOUT", "30"))
 
 
-def _credentials() -> tuple[str, str] | None:
-    user = os.environ.get("MENAKA_KG_USER")
-    return (user, os.environ.get("MENAKA_KG_PASSWORD", "")) if user else None
+def _authorization() -> str | None:
+    """The Authorization header the environment asks for, if any."""
+    if token := os.environ.get("MENAKA_KG_TOKEN"):
+        return f"Bearer {token}"
+    if user := os.environ.get("MENAKA_KG_USER"):
+        password = os.environ.get("MENAKA_KG_PASSWORD", "")
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+    return None
 
 
 def _explain(url: str, error: Exception) -> str:
@@ -53,10 +59,8 @@ def _explain(url: str, error: Exception) -> str:
 
 def _send(request: urllib.request.Request) -> bytes:
     """Send with the timeout and credentials, retrying connection errors and 5xx answers."""
-    credentials = _credentials()
-    if credentials:
-        token = base64.b64encode(f"{credentials[0]}:{credentials[1]}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
+    if authorization := _authorization():
+        request.add_header("Authorization", authorization)
     for attempt, pause in enumerate((*RETRY_PAUSES, None)):
         try:
             with urllib.request.urlopen(request, timeout=_timeout()) as answer:
@@ -86,8 +90,8 @@ class RemoteEndpoint:
         wrapper.setQuery(text)
         wrapper.setMethod(POST)
         wrapper.setTimeout(int(_timeout()))
-        if credentials := _credentials():
-            wrapper.setCredentials(*credentials)
+        if authorization := _authorization():
+            wrapper.addCustomHttpHeader("Authorization", authorization)
         graph_answer = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
         wrapper.setReturnFormat(TURTLE if graph_answer else JSON)
         for pause in (*RETRY_PAUSES, None):
@@ -127,9 +131,10 @@ def store_url_for(endpoint: str) -> str:
 
 
 def push(ntriples: bytes, store_url: str, graph: str = DEFAULT_GRAPH) -> None:
-    """Replace the named graph `graph` at `store_url` with `ntriples`, in one PUT request."""
+    """Replace the named graph `graph` (or the default graph, for "default") at `store_url` with
+    `ntriples`, in one PUT request."""
     from urllib.parse import quote
-    target = f"{store_url}?graph={quote(graph, safe='')}"
+    target = f"{store_url}?default" if graph == "default" else f"{store_url}?graph={quote(graph, safe='')}"
     request = urllib.request.Request(target, data=ntriples, method="PUT",
                                      headers={"Content-Type": "application/n-triples"})
     _send(request)

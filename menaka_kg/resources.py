@@ -19,6 +19,11 @@ def data_files() -> list[Path]:
     return sorted((data_root() / "data" / "ttl").glob("*.ttl"))
 
 
+def jsonld_context() -> Path:
+    """The JSON-LD context of our exports: our prefixes."""
+    return data_root() / "ontology" / "context.jsonld"
+
+
 def shape_files() -> list[Path]:
     return sorted((data_root() / "shapes").glob("*.ttl"))
 

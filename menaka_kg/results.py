@@ -1,6 +1,5 @@
 """Query results as rows of RDF terms, and their formats: table, W3C JSON / CSV / TSV, JSON lines."""
 
-from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
@@ -55,12 +54,15 @@ def _csv_value(term) -> str:
     return term.value
 
 
-@dataclass
 class Results:
     """The answer to a SELECT query: variable names and rows of terms (None where unbound)."""
 
-    variables: list[str]
-    rows: list[tuple]
+    def __init__(self, variables: list[str], rows: list[tuple]):
+        self.variables = variables
+        self.rows = rows
+
+    def __repr__(self):
+        return f"Results(variables={self.variables!r}, {len(self.rows)} rows)"
 
     def __len__(self):
         return len(self.rows)

@@ -14,9 +14,9 @@ class EmbeddedStore:
     def __init__(self):
         self._store = ox.Store()
 
-    def load(self, path: Path, ntriples: bool = False) -> None:
-        """Add a Turtle (or N-Triples) file, or standard input for "-", to the default graph."""
-        rdf_format = ox.RdfFormat.N_TRIPLES if ntriples else ox.RdfFormat.TURTLE
+    def load(self, path: Path) -> None:
+        """Add a Turtle file, or standard input for "-", to the default graph."""
+        rdf_format = ox.RdfFormat.TURTLE
         try:
             if str(path) == "-":
                 import sys
@@ -34,8 +34,8 @@ class EmbeddedStore:
         from menaka_kg.cache import BundledCache, bundled_files
         cache = BundledCache(bundled_files())
         cached = cache.graph_path()
-        if cached:
-            self.load(cached, ntriples=True)
+        if cached:  # written by us from checked files: parsed leniently, skipping the IRI checks
+            self._store.load(path=str(cached), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         else:
             for path in bundled_files():
                 self.load(path)

@@ -10,7 +10,7 @@ term's canonical N-Triples form over the `$` variable: a user's raw text never r
 """
 
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,25 +25,17 @@ _ANY = ox.NamedNode(MK + "any")
 _DATE = ox.NamedNode(XSD + "date")
 
 
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    kind: str
-    required: bool
-    example: str
-    doc: str
+class Parameter(namedtuple("Parameter", "name kind required example doc")):
+    """A `# param:` line: name, kind (KINDS), required (bool), an example value, what it is."""
+
+    __slots__ = ()
 
 
-@dataclass
-class StoredQuery:
-    name: str
-    title: str
-    description: str
-    parameters: list[Parameter]
-    columns: list[tuple[str, str]]
-    requires: list[list[str]]
-    text: str
-    path: Path = field(repr=False)
+class StoredQuery(namedtuple("StoredQuery", "name title description parameters columns requires text path")):
+    """A stored query: its header (title, description, parameters, (column, doc) pairs, the `# requires:`
+    alternatives), its text and its file."""
+
+    __slots__ = ()
 
     def parameter(self, name: str) -> Parameter:
         for parameter in self.parameters:

@@ -45,3 +45,11 @@ def test_user_data_is_never_cached(tmp_path, monkeypatch):
     assert kg.resolve("Ridge").label == "Ridge"
     entry = cache.BundledCache(cache.bundled_files())
     assert entry.names() is None or all(row[2] != "Ridge" for row in entry.names())
+
+
+def test_a_damaged_name_index_is_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
+    menaka_kg.load().resolve("Tamalat")
+    entry = cache.BundledCache(cache.bundled_files())
+    (entry.entry / "names.marshal").write_bytes(b"\x00garbage")
+    assert menaka_kg.load().resolve("Labbezenga").iri.endswith("/place/labbezanga")

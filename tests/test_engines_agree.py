@@ -2,7 +2,6 @@
 query, on the bundled graph and on the time-semantics world."""
 
 import pytest
-import rdflib
 
 import menaka_kg
 from menaka_kg import resources

@@ -8,7 +8,6 @@ import menaka_kg
 from menaka_kg import resources, server
 from menaka_kg.api import graph_ntriples
 from menaka_kg.cli import cli
-from menaka_kg.errors import MenakaError
 from menaka_kg.remote import push
 from menaka_kg.stored_queries import load_stored_queries
 from tests.test_queries import example_params
@@ -17,17 +16,9 @@ STORED = load_stored_queries(resources.queries_dir())
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    try:
-        process, base = server.start()
-    except MenakaError as error:  # a needed part is missing: fail, never skip
-        pytest.fail(f"cannot start the Oxigraph server: {error}")
-    try:
-        push(graph_ntriples(), f"{base}/store")
-        yield f"{base}/query"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def endpoint(oxigraph_server):
+    push(graph_ntriples(), f"{oxigraph_server}/store")
+    return f"{oxigraph_server}/query"
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +92,27 @@ def test_errors_are_one_line(endpoint):
 def test_endpoint_and_local_files_do_not_mix(endpoint):
     result = CliRunner().invoke(cli, ["info", "--endpoint", endpoint, "--no-bundled"])
     assert result.exit_code == 2
+
+
+def test_push_can_replace_the_default_graph(endpoint):
+    store = endpoint.replace("/query", "/store")
+    kg = menaka_kg.connect(endpoint)
+    push(b"<urn:menaka-kg:a> <urn:menaka-kg:b> <urn:menaka-kg:c> .\n", store, "default")
+    try:
+        assert kg.sparql("ASK { <urn:menaka-kg:a> <urn:menaka-kg:b> <urn:menaka-kg:c> }")
+        assert not kg.sparql("ASK { GRAPH ?g { <urn:menaka-kg:a> ?p ?o } }")
+    finally:
+        push(b"", store, "default")
+    assert not kg.sparql("ASK { <urn:menaka-kg:a> ?p ?o }")
+
+
+def test_credentials_come_from_the_environment(monkeypatch):
+    from menaka_kg.remote import _authorization
+    monkeypatch.delenv("MENAKA_KG_TOKEN", raising=False)
+    monkeypatch.delenv("MENAKA_KG_USER", raising=False)
+    assert _authorization() is None
+    monkeypatch.setenv("MENAKA_KG_USER", "analyst")
+    monkeypatch.setenv("MENAKA_KG_PASSWORD", "secret")
+    assert _authorization() == "Basic YW5hbHlzdDpzZWNyZXQ="
+    monkeypatch.setenv("MENAKA_KG_TOKEN", "t0ken")
+    assert _authorization() == "Bearer t0ken"

@@ -1,7 +1,6 @@
 """The shapes compiled to SPARQL (menaka_kg.shacl_sparql) give the results pySHACL gives, on the bundled
 graph, on every fixture world and on a synthetic graph with planted defects."""
 
-from pathlib import Path
 
 import pytest
 

@@ -1,0 +1,53 @@
+"""The `menaka-kg` command's entry point.
+
+The commonest call, `menaka-kg query NAME -p KEY=VALUE… [-f FORMAT]` on the bundled graph, is answered
+without importing click, which would take longer than the query itself (docs/performance.md, cold
+start). Anything else, and any call that fails, goes to the click CLI (menaka_kg.cli), so the output and
+the errors are the CLI's own.
+"""
+
+import os
+import sys
+
+
+def split_param(text: str) -> tuple[str, str] | None:
+    """KEY=VALUE as (KEY, VALUE); None when it is not of that form."""
+    key, sep, value = text.partition("=")
+    return (key.strip(), value) if sep and key.strip() else None
+
+
+def quick_query(args: list[str]) -> str | None:
+    """The output of `query NAME [-p KEY=VALUE]… [-f FORMAT]` on the bundled graph, or None when the
+    call needs the click CLI (other options, --help, an endpoint, or an error to report)."""
+    if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or os.environ.get("MENAKA_KG_ENDPOINT"):
+        return None
+    from menaka_kg.results import FORMATS
+    params, fmt, rest = {}, "table", args[2:]
+    while rest:
+        if len(rest) < 2:
+            return None
+        flag, value, rest = rest[0], rest[1], rest[2:]
+        if flag in ("-p", "--param") and (pair := split_param(value)):
+            params[pair[0]] = pair[1]
+        elif flag in ("-f", "--format") and value in FORMATS:
+            fmt = value
+        else:
+            return None
+    try:
+        from menaka_kg.api import load
+        return load().query(args[1], **params).format(fmt)
+    except Exception:  # the click CLI runs the call again and reports the error its own way
+        return None
+
+
+def main():
+    output = quick_query(sys.argv[1:])
+    if output is None:
+        from menaka_kg.cli import main as cli_main
+        return cli_main()
+    try:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (e.g. `head`) closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,223 @@
+"""Exporting the graph for other triplestores: six RDF formats, the same bytes for the same graph.
+
+Triples are sorted by their N-Triples form and blank nodes get canonical labels (rdflib's RGDA1
+canonicalization, prefixed with the part they come from), so a diff of two exports shows what changed in
+the knowledge, not in the serializer. The quad formats (N-Quads, TriG) put each part in a named graph of
+its own under https://w3id.org/menaka-kg/graph/ (ontology, data, shapes, added, inferred, snapshot).
+"""
+
+import hashlib
+import json
+
+import pyoxigraph as ox
+
+from menaka_kg import resources
+from menaka_kg.errors import QueryError
+from menaka_kg.periods import OPEN_END, OPEN_START, parse_period
+from menaka_kg.prefixes import BASE, PREFIXES
+from menaka_kg.store import EmbeddedStore
+
+FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+           "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig", ".jsonld": "jsonld",
+              ".rdf": "rdfxml", ".xml": "rdfxml"}
+GRAPHS = BASE + "graph/"
+SNAPSHOT = BASE + "snapshot/"
+DENIED = PREFIXES["mkc"] + "denied"  # a denial says the relation does NOT hold: never a snapshot triple
+_PREFIXED_FORMATS = ("turtle", "trig", "rdfxml")
+
+_RDF, _RDFS, _OWL, _XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["xsd"]
+# owlrl writes these for every resource, class or property; they say nothing about the Ménaka offensive.
+_TRIVIAL_OBJECTS = {_OWL + "Thing", _RDFS + "Resource"}
+_SCHEMA_PREDICATES = {_RDF + "type", _RDFS + "subClassOf", _RDFS + "domain", _RDFS + "range"}
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def canonical(triples, part: str) -> list[ox.Triple]:
+    """The triples without duplicates, sorted by N-Triples form, blank nodes relabelled canonically."""
+    by_text = {str(t): t for t in triples if not _has_blank(t)}
+    blank = [t for t in triples if _has_blank(t)]
+    if blank:
+        from rdflib import Graph
+        from rdflib.compare import to_canonical_graph
+        text = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
+        relabelled = to_canonical_graph(Graph().parse(data=text, format="nt")).serialize(format="nt")
+        relabelled = relabelled.replace("_:", f"_:{part}-")
+        by_text.update((str(t), t) for t in ox.parse(relabelled.encode(), format=ox.RdfFormat.N_TRIPLES))
+    return [by_text[key] for key in sorted(by_text)]
+
+
+def _file_triples(paths) -> list[ox.Triple]:
+    store = EmbeddedStore()
+    for path in paths:
+        store.load(path)
+    return [quad.triple for quad in store.raw]
+
+
+def graph_parts(include=("ontology", "data"), data=(), inferred: bool = False) -> dict[str, list[ox.Triple]]:
+    """The bundled parts named in `include`, the user's `data` files ("added") and, with `inferred`, the
+    OWL 2 RL closure ("inferred"), each as canonical triples."""
+    try:
+        files = {part: resources.part_files([part]) for part in include}
+    except ValueError as error:
+        raise QueryError(str(error)) from None
+    if data:
+        files["added"] = list(data)
+    parts = {part: canonical(_file_triples(paths), part) for part, paths in files.items()}
+    if inferred:
+        parts["inferred"] = canonical(inferred_triples([t for triples in parts.values() for t in triples]), "inferred")
+    return parts
+
+
+def serialize(parts: dict[str, list[ox.Triple]], fmt: str) -> bytes:
+    """The parts in one RDF format; quad formats keep each part in its named graph."""
+    prefixes = PREFIXES if fmt in _PREFIXED_FORMATS else None
+    if fmt in ("nquads", "trig"):
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(GRAPHS + name))
+                 for name in sorted(parts) for t in parts[name]]
+        return ox.serialize(quads, format=FORMATS[fmt], prefixes=prefixes)
+    merged = {str(t): t for triples in parts.values() for t in triples}
+    triples = [merged[key] for key in sorted(merged)]
+    if fmt == "jsonld":
+        return _jsonld(triples)
+    return ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
+
+
+def export_graph(fmt: str = "turtle", include=("ontology", "data"), data=(), inferred: bool = False) -> bytes:
+    """The graph (bundled parts, the user's files, optionally the inferred triples) in one RDF format."""
+    return serialize(graph_parts(include, data, inferred), fmt)
+
+
+# --- JSON-LD ------------------------------------------------------------------------------------------
+
+def _rdflib_term(term):
+    from rdflib import BNode, Literal, URIRef
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD + "string" else URIRef(datatype))
+
+
+def _sorted_json(value, ordered: bool = False):
+    """Node objects sorted by @id and every set of values sorted (RDF lists, "@list", keep their order),
+    so the same graph gives the same text."""
+    if isinstance(value, dict):
+        return {key: _sorted_json(item, ordered=key == "@list") for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(item) for item in value]
+        return items if ordered else sorted(items, key=lambda item: (
+            not isinstance(item, dict) or "@id" not in item, json.dumps(item, sort_keys=True, ensure_ascii=False)))
+    return value
+
+
+def _jsonld(triples) -> bytes:
+    """Compact JSON-LD with the context kept in the repository (ontology/context.jsonld)."""
+    from rdflib import Graph
+    context = json.loads(resources.jsonld_context().read_text(encoding="utf-8"))["@context"]
+    graph = Graph()
+    for t in triples:
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    document = json.loads(graph.serialize(format="json-ld", context=context))
+    nodes = document.get("@graph", [{k: v for k, v in document.items() if k != "@context"}] if triples else [])
+    body = {"@context": context, "@graph": _sorted_json(nodes)}
+    return (json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+# --- the OWL 2 RL closure -----------------------------------------------------------------------------
+
+def _ox_term(term):
+    from rdflib import BNode, URIRef
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def _trivial(subject, predicate, obj) -> bool:
+    """A triple true of anything: x owl:sameAs x, x a owl:Thing, a literal typed by its own datatype..."""
+    from rdflib import Literal
+    return (isinstance(subject, Literal) or subject == obj
+            or (str(predicate) in _SCHEMA_PREDICATES and str(obj) in _TRIVIAL_OBJECTS)
+            or (str(predicate) == _RDF + "type" and str(obj) == _RDFS + "Datatype"))
+
+
+def inferred_triples(triples) -> list[ox.Triple]:
+    """What the OWL 2 RL rules (owlrl) add to the triples, without the trivial axioms."""
+    import owlrl
+    from rdflib import Graph
+    graph = Graph()
+    for t in triples:
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    asserted = set(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    return [ox.Triple(*map(_ox_term, t)) for t in graph if t not in asserted and not _trivial(*t)]
+
+
+# --- snapshots ----------------------------------------------------------------------------------------
+
+def _iri(prefix: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(PREFIXES[prefix] + local)
+
+
+def _snapshot_facts(kg, date: str):
+    """(subject, its label, kind, object, its label, assertion, certainty, mode) for each answer of the
+    stored queries at `date`: control (state-at), relations and memberships (alliances-at), leadership
+    (leaders-of, asked of every group that has leaders)."""
+    for row in kg.query("state-at", date=date):
+        yield (row["place"], row["placeLabel"], row["kind"], row["controller"], row["controllerLabel"],
+               row["assertion"], row["certainty"], row["mode"])
+    for row in kg.query("alliances-at", date=date):
+        yield (row["party"], row["partyLabel"], row["kind"], row["otherParty"], row["otherPartyLabel"],
+               row["relation"], row["certainty"], row["mode"])
+    for group in kg.sparql(resources.internal_query("led-groups")).column("group"):
+        group_label = kg.names().label_of(group, "actor")
+        for row in kg.query("leaders-of", actor=group, date=date):
+            yield (row["leader"], row["leaderLabel"], row["role"], group, group_label,
+                   row["assertion"], row["certainty"], row["mode"])
+
+
+def snapshot_triples(kg, date: str) -> list[ox.Triple]:
+    """The state of the world at `date` as plain triples (mk:controlledBy, mk:alliedWith, mk:leads...)
+    from the definite and presumed answers (denials left out), each described by an rdf:Statement that
+    names its assertion, with the labels of the nodes they link."""
+    period = parse_period(date)
+    start = ".." if period.start == OPEN_START else period.start.isoformat()
+    end = ".." if period.end == OPEN_END else period.end.isoformat()
+    span = start if start == end else f"{start}/{end}"
+    direct = {row["kind"]: row["property"] for row in kg.sparql(resources.internal_query("direct-properties"))}
+    triples = []
+    for subject, subject_label, kind, obj, obj_label, assertion, certainty, mode in _snapshot_facts(kg, date):
+        if certainty not in ("definite", "presumed") or mode == DENIED or kind not in direct:
+            continue
+        s, p, o = ox.NamedNode(subject), ox.NamedNode(direct[kind]), ox.NamedNode(obj)
+        key = hashlib.sha1(f"{s} {p} {o} {assertion}".encode()).hexdigest()[:16]
+        statement = ox.NamedNode(f"{SNAPSHOT}{span.replace('/', '--')}/{key}")
+        triples += [
+            ox.Triple(s, p, o),
+            ox.Triple(statement, _iri("rdf", "type"), _iri("rdf", "Statement")),
+            ox.Triple(statement, _iri("rdf", "subject"), s),
+            ox.Triple(statement, _iri("rdf", "predicate"), p),
+            ox.Triple(statement, _iri("rdf", "object"), o),
+            ox.Triple(statement, _iri("prov", "wasDerivedFrom"), ox.NamedNode(assertion)),
+            ox.Triple(statement, _iri("mk", "certainty"), ox.Literal(certainty)),
+            ox.Triple(statement, _iri("dct", "temporal"), ox.Literal(span)),
+        ]
+        for node, label in ((s, subject_label), (o, obj_label)):
+            if label:
+                triples.append(ox.Triple(node, _iri("rdfs", "label"), ox.Literal(label)))
+    return triples
+
+
+def export_snapshot(kg, date: str, fmt: str = "turtle") -> bytes:
+    """The state of the world at `date` as plain triples, in one RDF format."""
+    return serialize({"snapshot": canonical(snapshot_triples(kg, date), "snapshot")}, fmt)

@@ -1,0 +1,219 @@
+"""Exports: every format round-trips to the loaded graph, byte-for-byte stable, loads into a real Oxigraph
+server with the same triple count; --inferred adds the OWL 2 RL closure without noise; --snapshot gives
+plain triples traceable to their assertions."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+import menaka_kg
+from menaka_kg import resources
+from menaka_kg.cli import cli
+from menaka_kg.export import FORMATS, GRAPHS, export_graph, export_snapshot
+from menaka_kg.graph import load_graph
+from menaka_kg.prefixes import PREFIXES
+
+ROOT = Path(__file__).resolve().parents[1]
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld",
+                  "rdfxml": "xml"}
+MEDIA_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "nquads": "application/n-quads",
+               "trig": "application/trig", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+MK, MKC, ACTOR, PLACE = PREFIXES["mk"], PREFIXES["mkc"], PREFIXES["actor"], PREFIXES["place"]
+
+
+def parsed(content: bytes, fmt: str) -> Graph:
+    """The export read back by rdflib (the union of the named graphs for quad formats)."""
+    if fmt in ("nquads", "trig"):
+        dataset = Dataset()
+        dataset.parse(data=content, format=RDFLIB_FORMATS[fmt])
+        graph = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    return Graph().parse(data=content, format=RDFLIB_FORMATS[fmt])
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_graph(("ontology", "data", "shapes"))
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_round_trips_to_the_loaded_graph(fmt, loaded):
+    content = export_graph(fmt, ("ontology", "data", "shapes"))
+    assert isomorphic(parsed(content, fmt), loaded)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_the_same_graph_gives_the_same_bytes_in_another_process(fmt):
+    here = export_graph(fmt, ("ontology", "data", "shapes"))
+    code = (f"import sys; from menaka_kg.export import export_graph; "
+            f"sys.stdout.buffer.write(export_graph({fmt!r}, ('ontology', 'data', 'shapes')))")
+    there = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": "12345"}).stdout
+    assert here == there
+
+
+def test_turtle_uses_our_prefixes_and_no_generated_ones():
+    text = export_graph("turtle").decode()
+    assert "ns1:" not in text and "@prefix place: <https://w3id.org/menaka-kg/place/> ." in text
+    assert "place:anderamboukane" in text
+
+
+def test_ntriples_are_sorted_lines():
+    lines = export_graph("ntriples").decode().splitlines()
+    assert lines == sorted(set(lines)) and len(lines) == len(load_graph())
+
+
+def test_quad_formats_keep_each_part_in_its_named_graph():
+    dataset = Dataset()
+    dataset.parse(data=export_graph("nquads", ("ontology", "data", "shapes")), format="nquads")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert names == {GRAPHS + "ontology", GRAPHS + "data", GRAPHS + "shapes"}
+    assert len(dataset.graph(URIRef(GRAPHS + "shapes"))) == len(load_graph(("shapes",)))
+
+
+def test_jsonld_uses_the_context_kept_in_the_repository():
+    document = json.loads(export_graph("jsonld"))
+    context = json.loads(resources.jsonld_context().read_text(encoding="utf-8"))["@context"]
+    assert document["@context"] == context == PREFIXES
+    ids = [node["@id"] for node in document["@graph"]]
+    assert "place:anderamboukane" in ids and ids == sorted(ids)
+
+
+def test_added_files_are_exported_with_the_graph(tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("@prefix place: <https://w3id.org/menaka-kg/place/> .\n"
+                    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                    "place:anderamboukane skos:altLabel \"Anderamboukane (my spelling)\" .\n", encoding="utf-8")
+    dataset = Dataset()
+    dataset.parse(data=export_graph("trig", ("ontology", "data"), [mine]), format="trig")
+    assert len(dataset.graph(URIRef(GRAPHS + "added"))) == 1
+
+
+# --- inferred --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def inferred():
+    content = export_graph("nquads", ("ontology", "data"), inferred=True)
+    dataset = Dataset()
+    dataset.parse(data=content, format="nquads")
+    return dataset.graph(URIRef(GRAPHS + "inferred"))
+
+
+def test_inferred_adds_the_closure_of_the_ontology(inferred):
+    sem = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+    base = load_graph()
+    attacks = list(base.subject_objects(URIRef(MK + "attacker")))
+    assert attacks and all((event, URIRef(sem + "hasActor"), actor) in inferred for event, actor in attacks)
+    rdf_type = URIRef(PREFIXES["rdf"] + "type")
+    assert (URIRef(PLACE + "anderamboukane"), rdf_type, URIRef(sem + "Place")) in inferred
+    assert not any(t in base for t in inferred)
+
+
+def test_inferred_leaves_out_trivial_axioms(inferred):
+    trivial = {PREFIXES["owl"] + "Thing", PREFIXES["rdfs"] + "Resource"}
+    assert not [t for t in inferred if t[0] == t[2]]
+    assert not [t for t in inferred if str(t[2]) in trivial]
+    assert not [t for t in inferred if not isinstance(t[0], URIRef)]
+
+
+# --- snapshots --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return Graph().parse(data=export_snapshot(menaka_kg.load(), "2022-06-15", "turtle"), format="turtle")
+
+
+def test_snapshot_states_who_held_what(snapshot):
+    anderamboukane = URIRef(PLACE + "anderamboukane")
+    held = set(snapshot.objects(anderamboukane, URIRef(MK + "controlledBy")))
+    assert held == {URIRef(ACTOR + "isgs")}  # MSA and GATIA held it for a day in early June only
+    assert (URIRef(ACTOR + "moussa-ag-acharatoumane"), URIRef(MK + "leads"), URIRef(ACTOR + "msa")) in snapshot
+    assert (URIRef(ACTOR + "isgs"), URIRef(MK + "isMemberOf"), URIRef(ACTOR + "islamic-state")) in snapshot
+
+
+def test_each_snapshot_triple_is_traceable_to_its_assertion(snapshot):
+    rdf, prov = PREFIXES["rdf"], PREFIXES["prov"]
+    direct = [t for t in snapshot if str(t[1]).startswith(MK) and str(t[1]) != MK + "certainty"]
+    assert direct
+    for s, p, o in direct:
+        statements = set(snapshot.subjects(URIRef(rdf + "subject"), s)) & set(snapshot.subjects(URIRef(rdf + "object"), o))
+        statements &= set(snapshot.subjects(URIRef(rdf + "predicate"), p))
+        assert statements, (s, p, o)
+        for statement in statements:
+            assert str(snapshot.value(statement, URIRef(MK + "certainty"))) in ("definite", "presumed")
+            assert str(snapshot.value(statement, URIRef(prov + "wasDerivedFrom"))).startswith(PREFIXES["assertion"])
+
+
+def test_snapshot_leaves_out_denials(snapshot):
+    kg = menaka_kg.load()
+    denied = kg.sparql(f"SELECT ?a WHERE {{ ?a <{MK}assertionMode> <{MKC}denied> }}").column("a")
+    assert denied
+    derived = {str(o) for o in snapshot.objects(None, URIRef(PREFIXES["prov"] + "wasDerivedFrom"))}
+    assert not derived & set(denied)
+
+
+def test_snapshot_takes_the_query_date_forms():
+    result = CliRunner().invoke(cli, ["export", "--snapshot", "June 2022"])
+    assert result.exit_code != 0 and "June 2022" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+def test_the_format_follows_the_file_extension(tmp_path):
+    out = tmp_path / "graph.nq"
+    result = CliRunner().invoke(cli, ["export", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == export_graph("nquads")
+
+
+def test_a_failed_export_leaves_the_old_file_whole(tmp_path):
+    out = tmp_path / "graph.ttl"
+    out.write_text("old", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", "--include", "ontology,bogus", "-o", str(out)])
+    assert result.exit_code == 1 and "bogus" in result.output
+    assert out.read_text(encoding="utf-8") == "old" and list(tmp_path.iterdir()) == [out]
+
+
+def test_an_unwritable_output_is_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "-o", str(tmp_path / "missing" / "graph.ttl")])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1 and "cannot write" in result.output
+
+
+# --- a real triplestore -----------------------------------------------------------------------------------
+
+def count(base: str, graph: str | None) -> int:
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+    request = urllib.request.Request(f"{base}/query", data=f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}".encode(),
+                                     headers={"Content-Type": "application/sparql-query",
+                                              "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return int(json.load(answer)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_each_format_loads_into_oxigraph_with_the_same_triple_count(oxigraph_server, fmt):
+    content = export_graph(fmt, ("ontology", "data", "shapes"))
+    expected = len(load_graph(("ontology", "data", "shapes")))
+    quads = fmt in ("nquads", "trig")
+    graph = None if quads else f"urn:menaka-kg-test:{fmt}"
+    target = f"{oxigraph_server}/store" + ("" if quads else f"?graph={graph}")
+    request = urllib.request.Request(target, data=content, method="POST" if quads else "PUT",
+                                     headers={"Content-Type": MEDIA_TYPES[fmt]})
+    with urllib.request.urlopen(request, timeout=60):
+        pass
+    try:
+        assert count(oxigraph_server, graph) == expected
+    finally:
+        cleanup = "CLEAR ALL" if quads else f"CLEAR GRAPH <{graph}>"
+        urllib.request.urlopen(urllib.request.Request(f"{oxigraph_server}/update", data=cleanup.encode(),
+                                                      headers={"Content-Type": "application/sparql-update"}), timeout=30)
