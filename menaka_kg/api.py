@@ -5,8 +5,8 @@
     >>> rows = kg.query("controller-at", place="Andéramboukane", date="2022-06")
 """
 
+import os
 from collections import namedtuple
-from pathlib import Path
 
 from menaka_kg import resources
 from menaka_kg.errors import QueryError
@@ -42,8 +42,8 @@ class KnowledgeGraph:
 
     def stored_query(self, name: str) -> StoredQuery:
         folder = resources.queries_dir()
-        path = folder / f"{name}.rq"
-        if path.parent == folder and path.is_file():  # one header to read, not all of them
+        path = os.path.join(folder, f"{name}.rq")
+        if os.path.dirname(path) == folder and os.path.isfile(path):  # one header to read, not all of them
             return parse_header(path)
         import difflib
         queries = self.stored_queries()
@@ -119,6 +119,6 @@ def load(data=(), bundled: bool = True) -> KnowledgeGraph:
     else:
         for path in resources.ontology_files():
             store.load(path)
-    for path in map(Path, data):
+    for path in data:
         store.load(path)
     return KnowledgeGraph(store, bundled=bundled, data=data, cache=cache if not data else None)

@@ -12,26 +12,23 @@ do without it. A cache that cannot be written is skipped, never an error.
 import marshal
 import os
 import zlib
-from pathlib import Path
-
-from menaka_kg import resources
 
 
-def _folder() -> Path | None:
+def _folder() -> str | None:
     setting = os.environ.get("MENAKA_KG_CACHE")
     if setting == "off":
         return None
     if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "menaka-kg"
+        return setting
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "menaka-kg")
 
 
 def bundled_key(files) -> str:
     crc, adler = 0, 1
     for path in files:
-        for chunk in (path.name.encode(), path.read_bytes()):
-            crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
+        with open(path, "rb") as file:
+            for chunk in (os.path.basename(path).encode(), file.read()):
+                crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
     return f"{crc:08x}{adler:08x}m{marshal.version}"
 
 
@@ -40,32 +37,34 @@ class BundledCache:
 
     def __init__(self, files):
         folder = _folder()
-        self.entry = folder / bundled_key(files) if folder else None
+        self.entry = os.path.join(folder, bundled_key(files)) if folder else None
 
-    def graph_path(self) -> Path | None:
-        path = self.entry / "graph.nt" if self.entry else None
-        return path if path and path.is_file() else None
+    def _file(self, name: str) -> str | None:
+        path = os.path.join(self.entry, name) if self.entry else None
+        return path if path and os.path.isfile(path) else None
+
+    def graph_path(self) -> str | None:
+        return self._file("graph.nt")
 
     def names(self):
-        path = self.entry / "names.marshal" if self.entry else None
+        path = self._file("names.marshal")
         try:
-            return marshal.loads(path.read_bytes()) if path and path.is_file() else None
+            if path:
+                with open(path, "rb") as file:
+                    return marshal.load(file)
         except (ValueError, EOFError, TypeError):  # a damaged entry: built again
-            return None
+            pass
+        return None
 
     def save(self, graph_ntriples: bytes | None = None, names=None) -> None:
         if not self.entry:
             return
         from menaka_kg.files import write_atomically
         try:
-            self.entry.mkdir(parents=True, exist_ok=True)
+            os.makedirs(self.entry, exist_ok=True)
             if graph_ntriples is not None:
-                write_atomically(self.entry / "graph.nt", graph_ntriples)
+                write_atomically(os.path.join(self.entry, "graph.nt"), graph_ntriples)
             if names is not None:
-                write_atomically(self.entry / "names.marshal", marshal.dumps([tuple(row) for row in names]))
+                write_atomically(os.path.join(self.entry, "names.marshal"), marshal.dumps([tuple(row) for row in names]))
         except OSError:
             pass
-
-
-def bundled_files():
-    return [*resources.ontology_files(), *resources.data_files()]

@@ -1,6 +1,5 @@
 """Date parameters: a day, a month, a year or an interval, turned into a period [start, end]."""
 
-import re
 from collections import namedtuple
 from datetime import date, timedelta
 
@@ -10,9 +9,6 @@ from menaka_kg.errors import BadDate
 OPEN_START = date(1, 1, 1)
 OPEN_END = date(9999, 12, 31)
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
 
 FORMS = "a day (2022-06-15), a month (2022-06), a year (2022) or an interval (2022-03-01/2022-06-30, ../2022-06, 2022-06/..)"
 
@@ -24,19 +20,26 @@ class Period(namedtuple("Period", "start end text")):
     __slots__ = ()
 
 
+def _numbers(text: str) -> list[int] | None:
+    """[2022, 6, 15] for 2022-06-15, [2022, 6] for 2022-06, [2022] for 2022; None for anything else."""
+    parts = text.split("-")
+    if len(parts) > 3 or [len(p) for p in parts] != [4, 2, 2][:len(parts)]:
+        return None
+    return [int(p) for p in parts] if all(p.isascii() and p.isdigit() for p in parts) else None
+
+
 def _span(text: str, whole: str) -> tuple[date, date]:
     """The first and last day a single date form denotes."""
+    numbers = _numbers(text)
     try:
-        if match := _DAY.match(text):
-            day = date(*map(int, match.groups()))
+        if numbers and len(numbers) == 3:
+            day = date(*numbers)
             return day, day
-        if match := _MONTH.match(text):
-            year, month = map(int, match.groups())
-            first = date(year, month, 1)
+        if numbers and len(numbers) == 2:
+            first = date(numbers[0], numbers[1], 1)
             return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        if match := _YEAR.match(text):
-            year = int(match.group(1))
-            return date(year, 1, 1), date(year, 12, 31)
+        if numbers:
+            return date(numbers[0], 1, 1), date(numbers[0], 12, 31)
     except ValueError as error:
         raise BadDate(f"'{whole}' is not a real date ({error})") from None
     raise BadDate(f"'{whole}' is not a date: use {FORMS}")

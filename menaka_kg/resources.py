@@ -1,34 +1,49 @@
-"""Where the bundled data files are: inside the installed wheel, or at the top of a source checkout."""
+"""Where the bundled data files are: inside the installed wheel, or at the top of a source checkout.
 
-from pathlib import Path
+Paths are built with os.path, so that a stored query from the command line does not import pathlib
+(docs/performance.md, cold start); the lists of files for other uses are pathlib Paths.
+"""
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+import os
 
-
-def data_root() -> Path:
-    """The folder holding `ontology/`, `data/ttl/` and `shapes/`."""
-    bundled = _PACKAGE_DIR / "_data"
-    return bundled if bundled.is_dir() else _PACKAGE_DIR.parent
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
-def ontology_files() -> list[Path]:
-    return sorted((data_root() / "ontology").glob("*.ttl"))
+def _data_path(*parts: str) -> str:
+    """A path under the folder holding `ontology/`, `data/ttl/`, `shapes/` and `queries/`."""
+    bundled = os.path.join(_PACKAGE_DIR, "_data")
+    return os.path.join(bundled if os.path.isdir(bundled) else os.path.dirname(_PACKAGE_DIR), *parts)
 
 
-def data_files() -> list[Path]:
-    return sorted((data_root() / "data" / "ttl").glob("*.ttl"))
+def turtle_files(*folder: str) -> list[str]:
+    """The Turtle files of a folder under the data root, sorted, as path strings."""
+    path = _data_path(*folder)
+    return sorted(os.path.join(path, name) for name in os.listdir(path) if name.endswith(".ttl"))
 
 
-def jsonld_context() -> Path:
-    """The JSON-LD context of our exports: our prefixes."""
-    return data_root() / "ontology" / "context.jsonld"
+def bundled_files() -> list[str]:
+    """The ontology and the curated data: the bundled graph's files, as path strings."""
+    return turtle_files("ontology") + turtle_files("data", "ttl")
 
 
-def shape_files() -> list[Path]:
-    return sorted((data_root() / "shapes").glob("*.ttl"))
+def _paths(names):
+    from pathlib import Path
+    return [Path(name) for name in names]
 
 
-def part_files(include) -> list[Path]:
+def ontology_files() -> list:
+    return _paths(turtle_files("ontology"))
+
+
+def data_files() -> list:
+    return _paths(turtle_files("data", "ttl"))
+
+
+def shape_files() -> list:
+    return _paths(turtle_files("shapes"))
+
+
+def part_files(include) -> list:
     """The files of the bundled parts named in `include`: ontology, data, shapes."""
     parts = {"ontology": ontology_files, "data": data_files, "shapes": shape_files}
     unknown = [part for part in include if part not in parts]
@@ -37,13 +52,19 @@ def part_files(include) -> list[Path]:
     return [path for part in include for path in parts[part]()]
 
 
-def queries_dir() -> Path:
-    return data_root() / "queries"
+def jsonld_context():
+    """The JSON-LD context of our exports: our prefixes."""
+    return _paths([_data_path("ontology", "context.jsonld")])[0]
+
+
+def report_template():
+    return _paths([_data_path("data", "templates", "new-report.ttl")])[0]
+
+
+def queries_dir() -> str:
+    return _data_path("queries")
 
 
 def internal_query(name: str) -> str:
-    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
-
-
-def report_template() -> Path:
-    return data_root() / "data" / "templates" / "new-report.ttl"
+    with open(os.path.join(queries_dir(), "internal", f"{name}.rq"), encoding="utf-8") as file:
+        return file.read()

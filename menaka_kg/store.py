@@ -1,7 +1,5 @@
 """The embedded store: pyoxigraph, in memory, loaded from Turtle files."""
 
-from pathlib import Path
-
 import pyoxigraph as ox
 
 from menaka_kg.errors import DataError, QueryError, turtle_syntax_error
@@ -14,7 +12,7 @@ class EmbeddedStore:
     def __init__(self):
         self._store = ox.Store()
 
-    def load(self, path: Path) -> None:
+    def load(self, path) -> None:
         """Add a Turtle file, or standard input for "-", to the default graph."""
         rdf_format = ox.RdfFormat.TURTLE
         try:
@@ -31,7 +29,8 @@ class EmbeddedStore:
     def load_bundled(self):
         """Add the ontology and the bundled data, from the cache when it holds them (filling it when
         not); the cache entry, for the name index."""
-        from menaka_kg.cache import BundledCache, bundled_files
+        from menaka_kg.cache import BundledCache
+        from menaka_kg.resources import bundled_files
         cache = BundledCache(bundled_files())
         cached = cache.graph_path()
         if cached:  # written by us from checked files: parsed leniently, skipping the IRI checks

@@ -9,9 +9,8 @@ Binding turns every value into an RDF term first (a resolved IRI, a typed litera
 term's canonical N-Triples form over the `$` variable: a user's raw text never reaches the query.
 """
 
-import re
+import os
 from collections import namedtuple
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -48,9 +47,11 @@ class StoredQuery(namedtuple("StoredQuery", "name title description parameters c
         return " ".join(f"-p {p.name}={p.example}" for p in self.parameters if p.required)
 
 
-def parse_header(path: Path) -> StoredQuery:
+def parse_header(path) -> StoredQuery:
     """Read a stored query and its header."""
-    text = path.read_text(encoding="utf-8")
+    with open(path, encoding="utf-8") as file:
+        text = file.read()
+    file_name = os.path.basename(path)
     fields, parameters, columns, requires = {}, [], [], []
     last = None
     for line in text.splitlines():
@@ -67,9 +68,9 @@ def parse_header(path: Path) -> StoredQuery:
         elif key == "param":
             name, kind, need, example, doc = [part.strip() for part in value.split("|")]
             if kind not in KINDS or need not in ("required", "optional"):
-                raise QueryError(f"{path.name}: bad parameter line '{body}'")
+                raise QueryError(f"{file_name}: bad parameter line '{body}'")
             if need == "optional" and kind in ("text", "integer"):
-                raise QueryError(f"{path.name}: optional {kind} parameters are not supported")
+                raise QueryError(f"{file_name}: optional {kind} parameters are not supported")
             parameters.append(Parameter(name, kind, need == "required", example, doc))
             last = None
         elif key == "column":
@@ -80,13 +81,15 @@ def parse_header(path: Path) -> StoredQuery:
             requires = [alternative.split() for alternative in value.split("|")]
             last = None
     if "title" not in fields:
-        raise QueryError(f"{path.name}: the header has no '# title:' line")
-    return StoredQuery(path.stem, fields["title"], fields.get("description", ""), parameters, columns,
+        raise QueryError(f"{file_name}: the header has no '# title:' line")
+    return StoredQuery(os.path.splitext(file_name)[0], fields["title"], fields.get("description", ""), parameters, columns,
                        requires, text, path)
 
 
-def load_stored_queries(folder: Path) -> dict[str, StoredQuery]:
-    return {path.stem: parse_header(path) for path in sorted(folder.glob("*.rq"))}
+def load_stored_queries(folder) -> dict[str, StoredQuery]:
+    """Every stored query of the folder, by name."""
+    names = sorted(name for name in os.listdir(folder) if name.endswith(".rq"))
+    return {name[:-3]: parse_header(os.path.join(folder, name)) for name in names}
 
 
 def _date_literal(day) -> ox.Literal:
@@ -126,7 +129,18 @@ def parameter_terms(query: StoredQuery, values: dict[str, str], resolve) -> dict
     return terms
 
 
-_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+def _substitute(line: str, terms: dict) -> str:
+    """`line` with each `$name` that has a term replaced by the term's N-Triples form (a scan rather
+    than a regular expression, so that the query path does not import `re`)."""
+    pieces, start = [], 0
+    while (dollar := line.find("$", start)) >= 0:
+        end = dollar + 1
+        while end < len(line) and (line[end] == "_" or (line[end].isascii() and line[end].isalnum())):
+            end += 1
+        name = line[dollar + 1:end]
+        pieces += [line[start:dollar], str(terms[name]) if name in terms else line[dollar:end]]
+        start = end
+    return "".join(pieces) + line[start:]
 
 
 def bind(query: StoredQuery, terms: dict) -> str:
@@ -135,6 +149,6 @@ def bind(query: StoredQuery, terms: dict) -> str:
     def substitute(line: str) -> str:
         if line.lstrip().startswith("#"):
             return line
-        return _VARIABLE.sub(lambda m: str(terms[m.group(1)]) if m.group(1) in terms else m.group(0), line)
+        return _substitute(line, terms)
 
     return "\n".join(substitute(line) for line in query.text.splitlines()) + "\n"
