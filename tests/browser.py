@@ -51,7 +51,7 @@ def open_page(path, selectors=(), click=None, screenshot=None, size=(1400, 900))
             page.goto(Path(path).resolve().as_uri(), wait_until="load")
             page.wait_for_load_state("networkidle")
             counts = {selector: page.locator(selector).count() for selector in selectors}
-            texts = {selector: [text.strip() for text in page.locator(selector).all_inner_texts()] for selector in selectors}
+            texts = {selector: [(text or "").strip() for text in page.locator(selector).all_inner_texts()] for selector in selectors}
             if click:
                 page.locator(click).first.click()
                 counts[click + " popup"] = page.locator(".leaflet-popup-content").count()
