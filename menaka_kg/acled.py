@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from menaka_kg import resources
 from menaka_kg.errors import AmbiguousName, DataError, RowError, UnknownName
 from menaka_kg.files import atomic_output
@@ -45,8 +47,6 @@ _EVENT_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_-]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _QUALIFIED = re.compile(r"^(.*\S)\s*\(([^()]*)\)$")
 _PERIOD = re.compile(r"^\d{4}\s*-\s*(\d{4})?$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_TO_ESCAPE = re.compile(r'[\\"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 # time_precision: (days before, days after) the recorded date, or None for its whole month; the unit
 PRECISIONS = {1: ((0, 0), "unitDay", "the day is known"),
@@ -528,7 +528,8 @@ def slug(text: str) -> str:
 
 
 def literal(text: str) -> str:
-    return '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), text) + '"'
+    """A plain string literal, escaped by pyoxigraph's N-Triples serializer (also valid Turtle)."""
+    return str(ox.Literal(text))
 
 
 def date_literal(day: datetime.date) -> str:

@@ -251,17 +251,14 @@ def new_report(output, force):
       menaka-kg new-report --output my-report.ttl && menaka-kg validate my-report.ttl
     """
     from menaka_kg import resources
-    from menaka_kg.files import write_atomically
+    from menaka_kg.files import write_output
     text = resources.report_template().read_text(encoding="utf-8")
     if output == "-":
         click.echo(text, nl=False)
         return
     if Path(output).exists() and not force:
         raise click.ClickException(f"{output} exists; use --force to overwrite it")
-    try:
-        write_atomically(output, text)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    write_output(output, text)
     click.echo(f"wrote {output}; fill it in, then run: menaka-kg validate {output}", err=True)
 
 
@@ -410,7 +407,7 @@ def export(fmt, include, data, inferred, snapshot, output):
       menaka-kg export --snapshot 2022-06-15 -o state-2022-06-15.ttl
     """
     from menaka_kg import export as exporting
-    from menaka_kg.files import write_atomically
+    from menaka_kg.files import write_output
     fmt = fmt or exporting.EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
     if snapshot:
         if include or inferred:
@@ -423,10 +420,7 @@ def export(fmt, include, data, inferred, snapshot, output):
     if output == "-":
         click.get_binary_stream("stdout").write(content)
         return
-    try:
-        write_atomically(output, content)
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    write_output(output, content)
     click.echo(f"wrote {output} ({fmt}, {len(content):,} bytes)", err=True)
 
 

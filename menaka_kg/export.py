@@ -105,6 +105,14 @@ def _rdflib_term(term):
     return Literal(term.value, datatype=None if datatype == _XSD + "string" else URIRef(datatype))
 
 
+def _rdflib_graph(triples):
+    from rdflib import Graph
+    graph = Graph()
+    for t in triples:
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    return graph
+
+
 def _sorted_json(value, ordered: bool = False):
     """Node objects sorted by @id and every set of values sorted (RDF lists, "@list", keep their order),
     so the same graph gives the same text."""
@@ -119,12 +127,8 @@ def _sorted_json(value, ordered: bool = False):
 
 def _jsonld(triples) -> bytes:
     """Compact JSON-LD with the context kept in the repository (ontology/context.jsonld)."""
-    from rdflib import Graph
     context = json.loads(resources.jsonld_context().read_text(encoding="utf-8"))["@context"]
-    graph = Graph()
-    for t in triples:
-        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
-    document = json.loads(graph.serialize(format="json-ld", context=context))
+    document = json.loads(_rdflib_graph(triples).serialize(format="json-ld", context=context))
     nodes = document.get("@graph", [{k: v for k, v in document.items() if k != "@context"}] if triples else [])
     body = {"@context": context, "@graph": _sorted_json(nodes)}
     return (json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
@@ -154,10 +158,7 @@ def _trivial(subject, predicate, obj) -> bool:
 def inferred_triples(triples) -> list[ox.Triple]:
     """What the OWL 2 RL rules (owlrl) add to the triples, without the trivial axioms."""
     import owlrl
-    from rdflib import Graph
-    graph = Graph()
-    for t in triples:
-        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    graph = _rdflib_graph(triples)
     asserted = set(graph)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     return [ox.Triple(*map(_ox_term, t)) for t in graph if t not in asserted and not _trivial(*t)]

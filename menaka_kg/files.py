@@ -6,6 +6,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from menaka_kg.errors import OutputError
+
 
 def _mode_for(path: Path) -> int:
     """The permissions the written file gets: the old file's, else what the umask gives a new file
@@ -41,3 +43,11 @@ def write_atomically(path, content: str | bytes) -> None:
     renamed into place at the end."""
     with atomic_output(path, binary=True) as out:
         out.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def write_output(path, content: str | bytes) -> None:
+    """write_atomically, with a failure (no such folder, no permission, a full disk) as an OutputError."""
+    try:
+        write_atomically(path, content)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None

@@ -473,7 +473,8 @@ def _draw_png(state: MapState) -> bytes:
 
 def _wedge_style(colour: str, certainty: str) -> dict:
     """Fill shaded by certainty; a possible control also has a dashed outline."""
-    return {"facecolor": _rgba_tuple(colour, CERTAINTY_ALPHA[certainty]), "edgecolor": colour, "linewidth": 1.3,
+    from matplotlib.colors import to_rgba
+    return {"facecolor": to_rgba(colour, CERTAINTY_ALPHA[certainty]), "edgecolor": colour, "linewidth": 1.3,
             "linestyle": "--" if certainty == "possible" else "-"}
 
 
@@ -515,10 +516,6 @@ def _place_labels(figure, axes, labels) -> None:
         text.set_anncoords("offset points")
         text.set_horizontalalignment({1: "left", 0: "center", -1: "right"}[dx])
         text.set_verticalalignment({1: "bottom", 0: "center", -1: "top"}[dy])
-
-
-def _rgba_tuple(colour: str, alpha: float) -> tuple:
-    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)) + (alpha,)
 
 
 def _wrap(text: str, width: int) -> str:

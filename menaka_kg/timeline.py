@@ -15,7 +15,7 @@ from pathlib import Path
 
 from menaka_kg.colours import CERTAINTY_ALPHA, actor_colour
 from menaka_kg.errors import BadDate, MenakaError, OutputError
-from menaka_kg.files import write_atomically
+from menaka_kg.files import write_output
 from menaka_kg.periods import OPEN_END, OPEN_START, parse_period
 from menaka_kg.prefixes import PREFIXES
 
@@ -496,7 +496,4 @@ def write_timeline(timeline: Timeline, path) -> None:
     suffix = check_output(path)
     drawing = layout(timeline)
     content = render_html(timeline, drawing) if suffix == ".html" else render_figure(timeline, drawing, suffix[1:])
-    try:
-        write_atomically(path, content)
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    write_output(path, content)

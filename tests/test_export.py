@@ -193,11 +193,7 @@ def test_an_unwritable_output_is_one_line(tmp_path):
 
 def count(base: str, graph: str | None) -> int:
     where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-    request = urllib.request.Request(f"{base}/query", data=f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}".encode(),
-                                     headers={"Content-Type": "application/sparql-query",
-                                              "Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return int(json.load(answer)["results"]["bindings"][0]["n"]["value"])
+    return menaka_kg.connect(f"{base}/query").sparql(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").column("n")[0]
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
