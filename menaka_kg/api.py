@@ -101,24 +101,28 @@ def connect(url: str) -> KnowledgeGraph:
     return KnowledgeGraph(RemoteEndpoint(url), bundled=False)
 
 
-def graph_ntriples(include=("ontology", "data"), data=()) -> bytes:
-    """The bundled parts named in `include` (ontology, data, shapes) plus `data` files, as sorted N-Triples."""
-    from menaka_kg.export import export_graph
-    return export_graph("ntriples", include, data)
+def graph_ntriples(include=None, data=()) -> bytes:
+    """The bundled parts named in `include` (ontology, data, shapes, derived; by default the graph and its
+    readings) plus `data` files, as sorted N-Triples."""
+    from menaka_kg.export import DEFAULT_PARTS, export_graph
+    return export_graph("ntriples", include or DEFAULT_PARTS, data)
 
 
 def load(data=(), bundled: bool = True) -> KnowledgeGraph:
-    """The bundled graph (ontology and curated data) plus the user's Turtle files, in an embedded store.
+    """The bundled graph (ontology and curated data) plus the user's Turtle files, in an embedded store,
+    with the readings the reasoning layer derives from them all (menaka_kg.reasoning).
 
     The bundled graph comes from the cache (menaka_kg.cache) when it is there, and is put there when not.
     """
     store = EmbeddedStore()
     cache = None
     if bundled:
-        cache = store.load_bundled()
+        cache = store.load_bundled(derived=not data)
     else:
         for path in resources.ontology_files():
             store.load(path)
     for path in data:
         store.load(path)
+    if data or not bundled:
+        store.derive()
     return KnowledgeGraph(store, bundled=bundled, data=data, cache=cache if not data else None)

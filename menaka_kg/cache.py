@@ -46,6 +46,10 @@ class BundledCache:
     def graph_path(self) -> str | None:
         return self._file("graph.nt")
 
+    def derived_path(self) -> str | None:
+        """The readings of the bundled graph (menaka_kg.reasoning), as N-Quads in their graph."""
+        return self._file("derived.nq")
+
     def names(self):
         path = self._file("names.marshal")
         try:
@@ -56,7 +60,7 @@ class BundledCache:
             pass
         return None
 
-    def save(self, graph_ntriples: bytes | None = None, names=None) -> None:
+    def save(self, graph_ntriples: bytes | None = None, names=None, derived_nquads: bytes | None = None) -> None:
         if not self.entry:
             return
         from menaka_kg.files import write_atomically
@@ -64,6 +68,8 @@ class BundledCache:
             os.makedirs(self.entry, exist_ok=True)
             if graph_ntriples is not None:
                 write_atomically(os.path.join(self.entry, "graph.nt"), graph_ntriples)
+            if derived_nquads is not None:
+                write_atomically(os.path.join(self.entry, "derived.nq"), derived_nquads)
             if names is not None:
                 write_atomically(os.path.join(self.entry, "names.marshal"), marshal.dumps([tuple(row) for row in names]))
         except OSError:

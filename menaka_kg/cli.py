@@ -268,7 +268,8 @@ def new_report(output, force):
 @click.option("--store-url", metavar="URL", help="Its Graph Store Protocol URL (default: the endpoint with /query -> /store, as on Oxigraph).")
 @click.option("--graph", "graph_iri", default="https://w3id.org/menaka-kg/graph", show_default=True,
               help="The named graph to replace, or 'default' for the store's default graph (for stores whose default graph is not the union of their graphs, e.g. Fuseki).")
-@click.option("--include", default="ontology,data", show_default=True, help="What to push: ontology, data, shapes.")
+@click.option("--include", default="ontology,data,derived", show_default=True,
+              help="What to push: ontology, data, shapes, derived (the readings the stored queries need).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to push too.")
 def push(endpoint, store_url, graph_iri, include, data):
     """Load the graph into a triplestore: one PUT that replaces the named graph (Graph Store Protocol).
@@ -385,7 +386,7 @@ def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoi
 @click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
               default=None, help="The RDF format (default: from the -o file's extension, else turtle).")
 @click.option("--include", default=None, metavar="PARTS",
-              help="The bundled parts, comma-separated: ontology, data, shapes  [default: ontology,data].")
+              help="The bundled parts, comma-separated: ontology, data, shapes, derived (the readings the stored queries need)  [default: ontology,data,derived].")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Your own Turtle files to export too (repeatable).")
 @click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (owlrl) without trivial axioms.")
@@ -415,7 +416,7 @@ def export(fmt, include, data, inferred, snapshot, output):
         from menaka_kg.api import load
         content = exporting.export_snapshot(load(data=data), snapshot, fmt)
     else:
-        parts = [part.strip() for part in (include or "ontology,data").split(",") if part.strip()]
+        parts = [part.strip() for part in (include or "ontology,data,derived").split(",") if part.strip()]
         content = exporting.export_graph(fmt, parts, data, inferred)
     if output == "-":
         click.get_binary_stream("stdout").write(content)

@@ -3,7 +3,9 @@
 Triples are sorted by their N-Triples form and blank nodes get canonical labels (rdflib's RGDA1
 canonicalization, prefixed with the part they come from), so a diff of two exports shows what changed in
 the knowledge, not in the serializer. The quad formats (N-Quads, TriG) put each part in a named graph of
-its own under https://w3id.org/menaka-kg/graph/ (ontology, data, shapes, added, inferred, snapshot).
+its own under https://w3id.org/menaka-kg/graph/ (ontology, data, shapes, derived, added, inferred,
+snapshot). The derived part holds the readings of the reasoning layer (menaka_kg.reasoning), so that a
+triplestore loaded with the export answers the stored queries as the embedded store does.
 """
 
 import hashlib
@@ -25,6 +27,9 @@ GRAPHS = BASE + "graph/"
 SNAPSHOT = BASE + "snapshot/"
 DENIED = PREFIXES["mkc"] + "denied"  # a denial says the relation does NOT hold: never a snapshot triple
 _PREFIXED_FORMATS = ("turtle", "trig", "rdfxml")
+# What an export holds unless told otherwise: the graph and the readings the stored queries need.
+PARTS = ("ontology", "data", "shapes", "derived")
+DEFAULT_PARTS = ("ontology", "data", "derived")
 
 _RDF, _RDFS, _OWL, _XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["xsd"]
 # owlrl writes these for every resource, class or property; they say nothing about the Ménaka offensive.
@@ -57,16 +62,29 @@ def _file_triples(paths) -> list[ox.Triple]:
     return [quad.triple for quad in store.raw]
 
 
-def graph_parts(include=("ontology", "data"), data=(), inferred: bool = False) -> dict[str, list[ox.Triple]]:
-    """The bundled parts named in `include`, the user's `data` files ("added") and, with `inferred`, the
+def derived_triples(paths) -> list[ox.Triple]:
+    """The readings the reasoning layer derives from these Turtle files (menaka_kg.reasoning)."""
+    from menaka_kg.reasoning import derive
+    store = EmbeddedStore()
+    for path in paths:
+        store.load(path)
+    return [quad.triple for quad in derive(store.raw)]
+
+
+def graph_parts(include=DEFAULT_PARTS, data=(), inferred: bool = False) -> dict[str, list[ox.Triple]]:
+    """The bundled parts named in `include` (ontology, data, shapes, and "derived": the readings of the
+    ontology, the data and the user's files), the user's `data` files ("added") and, with `inferred`, the
     OWL 2 RL closure ("inferred"), each as canonical triples."""
-    try:
-        files = {part: resources.part_files([part]) for part in include}
-    except ValueError as error:
-        raise QueryError(str(error)) from None
+    unknown = [part for part in include if part not in PARTS]
+    if unknown:
+        raise QueryError(f"cannot include {', '.join(unknown)}: choose among {', '.join(PARTS)}")
+    files = {part: resources.part_files([part]) for part in include if part != "derived"}
     if data:
         files["added"] = list(data)
     parts = {part: canonical(_file_triples(paths), part) for part, paths in files.items()}
+    if "derived" in include:
+        read = [*resources.ontology_files(), *files.get("data", []), *files.get("added", [])]
+        parts["derived"] = canonical(derived_triples(read), "derived")
     if inferred:
         parts["inferred"] = canonical(inferred_triples([t for triples in parts.values() for t in triples]), "inferred")
     return parts
@@ -86,7 +104,7 @@ def serialize(parts: dict[str, list[ox.Triple]], fmt: str) -> bytes:
     return ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
 
 
-def export_graph(fmt: str = "turtle", include=("ontology", "data"), data=(), inferred: bool = False) -> bytes:
+def export_graph(fmt: str = "turtle", include=DEFAULT_PARTS, data=(), inferred: bool = False) -> bytes:
     """The graph (bundled parts, the user's files, optionally the inferred triples) in one RDF format."""
     return serialize(graph_parts(include, data, inferred), fmt)
 
@@ -171,34 +189,38 @@ def _iri(prefix: str, local: str) -> ox.NamedNode:
 
 
 def _snapshot_facts(kg, date: str):
-    """(subject, its label, kind, object, its label, assertion, certainty, mode) for each answer of the
-    stored queries at `date`: control (state-at), relations and memberships (alliances-at), leadership
-    (leaders-of, asked of every group that has leaders)."""
+    """(subject, its label, kind, object, its label, assertion, certainty, standing, mode) for each answer
+    of the stored queries at `date`: control (state-at), relations and memberships (alliances-at, from the
+    supporting party and from the member only), leadership (leaders-of, asked of every group that has
+    leaders)."""
     for row in kg.query("state-at", date=date):
         yield (row["place"], row["placeLabel"], row["kind"], row["controller"], row["controllerLabel"],
-               row["assertion"], row["certainty"], row["mode"])
+               row["assertion"], row["certainty"], row["standing"], row["mode"])
     for row in kg.query("alliances-at", date=date):
-        yield (row["party"], row["partyLabel"], row["kind"], row["otherParty"], row["otherPartyLabel"],
-               row["relation"], row["certainty"], row["mode"])
+        if row["partyRole"] not in ("supported", "group"):
+            yield (row["party"], row["partyLabel"], row["kind"], row["otherParty"], row["otherPartyLabel"],
+                   row["relation"], row["certainty"], row["standing"], row["mode"])
     for group in kg.sparql(resources.internal_query("led-groups")).column("group"):
         group_label = kg.names().label_of(group, "actor")
         for row in kg.query("leaders-of", actor=group, date=date):
             yield (row["leader"], row["leaderLabel"], row["role"], group, group_label,
-                   row["assertion"], row["certainty"], row["mode"])
+                   row["assertion"], row["certainty"], row["standing"], row["mode"])
 
 
 def snapshot_triples(kg, date: str) -> list[ox.Triple]:
     """The state of the world at `date` as plain triples (mk:controlledBy, mk:alliedWith, mk:leads...)
-    from the definite and presumed answers (denials left out), each described by an rdf:Statement that
-    names its assertion, with the labels of the nodes they link."""
+    from the definite and presumed answers that are the best reading or tied with it (denials left out),
+    each described by an rdf:Statement that names its assertion, certainty and standing, with the labels
+    of the nodes they link."""
     period = parse_period(date)
     start = ".." if period.start == OPEN_START else period.start.isoformat()
     end = ".." if period.end == OPEN_END else period.end.isoformat()
     span = start if start == end else f"{start}/{end}"
     direct = {row["kind"]: row["property"] for row in kg.sparql(resources.internal_query("direct-properties"))}
     triples = []
-    for subject, subject_label, kind, obj, obj_label, assertion, certainty, mode in _snapshot_facts(kg, date):
-        if certainty not in ("definite", "presumed") or mode == DENIED or kind not in direct:
+    for subject, subject_label, kind, obj, obj_label, assertion, certainty, standing, mode in _snapshot_facts(kg, date):
+        if (certainty not in ("definite", "presumed") or standing not in ("best", "tied") or mode == DENIED
+                or kind not in direct):
             continue
         s, p, o = ox.NamedNode(subject), ox.NamedNode(direct[kind]), ox.NamedNode(obj)
         key = hashlib.sha1(f"{s} {p} {o} {assertion}".encode()).hexdigest()[:16]
@@ -211,6 +233,7 @@ def snapshot_triples(kg, date: str) -> list[ox.Triple]:
             ox.Triple(statement, _iri("rdf", "object"), o),
             ox.Triple(statement, _iri("prov", "wasDerivedFrom"), ox.NamedNode(assertion)),
             ox.Triple(statement, _iri("mk", "certainty"), ox.Literal(certainty)),
+            ox.Triple(statement, _iri("mk", "standing"), ox.Literal(standing)),
             ox.Triple(statement, _iri("dct", "temporal"), ox.Literal(span)),
         ]
         for node, label in ((s, subject_label), (o, obj_label)):

@@ -26,6 +26,12 @@ def bundled_files() -> list[str]:
     return turtle_files("ontology") + turtle_files("data", "ttl")
 
 
+def cache_inputs() -> list[str]:
+    """What the cache of the bundled graph is computed from: the bundled files, and the reasoning layer's
+    source for the readings derived from them."""
+    return bundled_files() + [os.path.join(_PACKAGE_DIR, "reasoning.py")]
+
+
 def _paths(names):
     from pathlib import Path
     return [Path(name) for name in names]

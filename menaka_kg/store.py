@@ -1,4 +1,8 @@
-"""The embedded store: pyoxigraph, in memory, loaded from Turtle files."""
+"""The embedded store: pyoxigraph, in memory, loaded from Turtle files.
+
+The graph itself is the default graph; the readings derived from it (menaka_kg.reasoning) are a named
+graph of their own. Queries see both: the default graph is the union of the graphs.
+"""
 
 import pyoxigraph as ox
 
@@ -26,20 +30,36 @@ class EmbeddedStore:
         except SyntaxError as error:
             raise turtle_syntax_error(path, error) from None
 
-    def load_bundled(self):
-        """Add the ontology and the bundled data, from the cache when it holds them (filling it when
-        not); the cache entry, for the name index."""
+    def load_bundled(self, derived: bool = True):
+        """Add the ontology and the bundled data (and, with `derived`, their readings: see
+        menaka_kg.reasoning), from the cache when it holds them (filling it when not); the cache entry,
+        for the name index."""
         from menaka_kg.cache import BundledCache
-        from menaka_kg.resources import bundled_files
-        cache = BundledCache(bundled_files())
-        cached = cache.graph_path()
+        from menaka_kg.resources import bundled_files, cache_inputs
+        cache = BundledCache(cache_inputs())
+        cached, cached_readings = cache.graph_path(), cache.derived_path()
         if cached:  # written by us from checked files: parsed leniently, skipping the IRI checks
             self._store.load(path=str(cached), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         else:
             for path in bundled_files():
                 self.load(path)
             cache.save(graph_ntriples=self.dump_ntriples())
+        if derived and cached_readings:
+            self._store.load(path=str(cached_readings), format=ox.RdfFormat.N_QUADS, lenient=True)
+        elif derived:
+            self.derive()
+            cache.save(derived_nquads=self.dump_derived())
         return cache
+
+    def derive(self) -> None:
+        """Compute the readings of what the store holds now into the derived graph (replacing it)."""
+        from menaka_kg.reasoning import refresh
+        refresh(self._store)
+
+    def dump_derived(self) -> bytes:
+        """The derived graph as N-Quads (in its named graph)."""
+        from menaka_kg.reasoning import DERIVED_GRAPH
+        return ox.serialize(self._store.quads_for_pattern(None, None, None, DERIVED_GRAPH), format=ox.RdfFormat.N_QUADS)
 
     def __len__(self):
         return len(self._store)
@@ -55,7 +75,7 @@ class EmbeddedStore:
     def execute(self, text: str):
         """Run any query: Results for SELECT, bool for ASK, a list of triples for CONSTRUCT/DESCRIBE."""
         try:
-            answer = self._store.query(text)
+            answer = self._store.query(text, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
         except OSError as error:

@@ -5,6 +5,11 @@ required/optional | example | what it is`, `# requires: a | b c` (alternatives, 
 that must be given together) and `# column: name | what it holds`. In the query body a parameter is a
 SPARQL variable `$name`; a date parameter `name` is the two variables `$nameStart` and `$nameEnd`.
 
+A body line `# include: NAME | PATTERN [| $a=$b …]` (the bars between spaces) stands for the fragment queries/include/NAME.rq, with
+PATTERN in place of its `#SCOPE#` line (and its variable `$a` named `$b`): the rules several queries
+share (how readings weigh at a date) are written once there, and each query says which readings it asks
+about.
+
 Binding turns every value into an RDF term first (a resolved IRI, a typed literal) and writes only that
 term's canonical N-Triples form over the `$` variable: a user's raw text never reaches the query.
 """
@@ -47,10 +52,33 @@ class StoredQuery(namedtuple("StoredQuery", "name title description parameters c
         return " ".join(f"-p {p.name}={p.example}" for p in self.parameters if p.required)
 
 
+def _expand_includes(text: str, folder: str) -> str:
+    """The query text with each `# include: NAME | PATTERN` line replaced by its fragment."""
+    lines = []
+    for line in text.splitlines():
+        marker = line.strip()
+        if not marker.startswith("# include:"):
+            lines.append(line)
+            continue
+        name, _, rest = marker[len("# include:"):].partition(" | ")
+        scope, _, renames = rest.partition(" | ")
+        with open(os.path.join(folder, "include", f"{name.strip()}.rq"), encoding="utf-8") as file:
+            fragment = file.read()
+        if "#SCOPE#" not in fragment:
+            raise QueryError(f"queries/include/{name.strip()}.rq has no #SCOPE# line")
+        fragment = fragment.replace("#SCOPE#", scope.strip())
+        for rename in renames.split():  # $dateStart=$fromStart: the fragment's variable under another name
+            old_name, _, new_name = rename.partition("=")
+            fragment = "\n".join(line if line.lstrip().startswith("#") else line.replace(old_name, new_name)
+                                 for line in fragment.splitlines())
+        lines.append(fragment.rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
 def parse_header(path) -> StoredQuery:
-    """Read a stored query and its header."""
+    """Read a stored query (its includes expanded) and its header."""
     with open(path, encoding="utf-8") as file:
-        text = file.read()
+        text = _expand_includes(file.read(), os.path.dirname(path))
     file_name = os.path.basename(path)
     fields, parameters, columns, requires = {}, [], [], []
     last = None

@@ -10,7 +10,7 @@ from menaka_kg import cache, resources
 def test_second_load_comes_from_the_cache_and_holds_the_same_graph(tmp_path, monkeypatch):
     monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
     first = menaka_kg.load()
-    entry = cache.BundledCache(resources.bundled_files())
+    entry = cache.BundledCache(resources.cache_inputs())
     assert entry.graph_path() is not None
     second = menaka_kg.load()
     assert len(second.endpoint) == len(first.endpoint)
@@ -31,7 +31,7 @@ def test_the_key_changes_when_a_file_changes(tmp_path):
 
 def test_cache_off_and_an_unwritable_cache_are_not_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("MENAKA_KG_CACHE", "off")
-    assert cache.BundledCache(resources.bundled_files()).entry is None
+    assert cache.BundledCache(resources.cache_inputs()).entry is None
     assert len(menaka_kg.load().endpoint) > 7000
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
@@ -44,14 +44,14 @@ def test_user_data_is_never_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
     kg = menaka_kg.load(data=[FIXTURES / "time-world.ttl"])
     assert kg.resolve("Ridge").label == "Ridge"
-    entry = cache.BundledCache(resources.bundled_files())
+    entry = cache.BundledCache(resources.cache_inputs())
     assert entry.names() is None or all(row[2] != "Ridge" for row in entry.names())
 
 
 def test_a_damaged_name_index_is_built_again(tmp_path, monkeypatch):
     monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
     menaka_kg.load().resolve("Tamalat")
-    entry = cache.BundledCache(resources.bundled_files())
+    entry = cache.BundledCache(resources.cache_inputs())
     with open(os.path.join(entry.entry, "names.marshal"), "wb") as damaged:
         damaged.write(b"\x00garbage")
     assert menaka_kg.load().resolve("Labbezenga").iri.endswith("/place/labbezanga")

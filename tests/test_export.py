@@ -69,8 +69,16 @@ def test_turtle_uses_our_prefixes_and_no_generated_ones():
 
 
 def test_ntriples_are_sorted_lines():
-    lines = export_graph("ntriples").decode().splitlines()
+    lines = export_graph("ntriples", ("ontology", "data")).decode().splitlines()
     assert lines == sorted(set(lines)) and len(lines) == len(load_graph())
+
+
+def test_an_export_carries_the_readings_the_stored_queries_need():
+    dataset = Dataset()
+    dataset.parse(data=export_graph("nquads"), format="nquads")
+    readings = dataset.graph(URIRef(GRAPHS + "derived"))
+    assert len(readings) > 1000 and {str(g.identifier) for g in dataset.graphs() if len(g)} == {
+        GRAPHS + part for part in ("ontology", "data", "derived")}
 
 
 def test_quad_formats_keep_each_part_in_its_named_graph():

@@ -30,15 +30,19 @@ def test_controller_at_before_and_after_the_capture(kg):
 
 
 def test_territory_at(kg):
-    rows = [(r["placeLabel"], r["certainty"]) for r in kg.query("territory-at", actor="Group B", date="2022-07")]
-    # same certainty: the camp's unknown earliest begin sorts before Testville's 1 June
-    assert rows == [("Test camp", "presumed"), ("Testville", "presumed")]
+    rows = [(r["placeLabel"], r["certainty"], r["standing"], r["via"] is not None)
+            for r in kg.query("territory-at", actor="Group B", date="2022-07")]
+    # the camp lies within Testville: Group B's capture of the town covers it and ends the joint hold's
+    # presumption; the camp's own (joint) reading follows as an alternative
+    assert rows == [("Test camp", "presumed", "best", True), ("Testville", "presumed", "best", False),
+                    ("Test camp", "possible", "alternative", False)]
 
 
 def test_state_at(kg):
-    rows = [(r["placeLabel"], r["controllerLabel"], r["certainty"]) for r in kg.query("state-at", date="2022-07")]
-    assert rows == [("Test camp", "Group A", "presumed"), ("Test camp", "Group B", "presumed"),
-                    ("Testville", "Group B", "presumed")]
+    rows = [(r["placeLabel"], r["controllerLabel"], r["certainty"], r["standing"])
+            for r in kg.query("state-at", date="2022-07")]
+    assert rows == [("Test camp", "Group B", "presumed", "best"), ("Test camp", "Group A", "possible", "alternative"),
+                    ("Test camp", "Group B", "possible", "alternative"), ("Testville", "Group B", "presumed", "best")]
 
 
 def test_events_at_walks_down_the_hierarchy_and_filters_dates(kg):
@@ -71,10 +75,11 @@ def test_claims_about_puts_figures_and_statements_side_by_side(kg):
 
 
 def test_alliances_at(kg):
-    rows = sorted((r["kindLabel"], r["partyLabel"], r["otherPartyLabel"], r["certainty"])
+    rows = sorted((r["kindLabel"], r["partyLabel"], r["partyRole"] or "", r["otherPartyLabel"], r["certainty"])
                   for r in kg.query("alliances-at", date="2022-06"))
-    assert rows == [("hostility", "Group A", "Group B", "definite"), ("hostility", "Group B", "Group A", "definite"),
-                    ("membership assertion", "Group A", "Coalition C", "presumed")]
+    assert rows == [("hostility", "Group A", "", "Group B", "definite"), ("hostility", "Group B", "", "Group A", "definite"),
+                    ("membership assertion", "Coalition C", "group", "Group A", "presumed"),
+                    ("membership assertion", "Group A", "member", "Coalition C", "presumed")]
     assert {r["partyLabel"] for r in kg.query("alliances-at", date="2022-06", actor="Group B")} == {"Group B"}
 
 

@@ -41,9 +41,9 @@ def test_ridge(kg, date, expected):
     ("2021", {"Green": "possible"}),                       # may have begun any time before 2022
     ("2022-01-01", {"Green": "presumed"}),                 # latest begin reached, earliest unknown
     ("2022-08", {"Green": "presumed"}),                    # nothing later has certainly begun yet
-    ("2022-09-05", {"Green": "presumed", "Blue": "presumed"}),   # Blue begun by then, but maybe before
+    ("2022-09-05", {"Green": "possible", "Blue": "presumed"}),   # Blue certainly begun by then: Green defeated that day
     ("2022-09", {"Green": "presumed", "Blue": "definite"}),      # Blue's whole begin lies in September
-    ("2022-09-06", {"Green": "possible", "Blue": "presumed"}),   # Blue certainly began before: Green defeated
+    ("2022-09-06", {"Green": "possible", "Blue": "presumed"}),   # and after
     ("2022-09-03", {"Green": "presumed", "Blue": "possible"}),
 ])
 def test_ford_presumption_defeated_by_a_later_control(kg, date, expected):

@@ -1,0 +1,438 @@
+"""The reasoning layer: how each assertion bears on each subject, at any date (docs/time.md).
+
+`derive(store)` reads the assertions of a pyoxigraph store and computes *readings*: an assertion as it
+bears on one subject (a place, a pair of actors, a group's head), including control of an area passed
+down to every place within it. A reading carries what decides its certainty at any date (when it is
+possible, when it certainly held, until when it is presumed and why), its weight (an independent
+report, a party's own claim, a disputed claim) and its rivals (readings of the same subject that cannot
+hold at the same time). They go into the named graph DERIVED_GRAPH; the stored queries read them and
+weigh the readings at the date asked (queries/include/at-date.rq). The rules live in these two places
+only: what a reading is, here; how readings compare at a date, in that query fragment.
+
+`derive` needs only the subjects whose facts changed to be recomputed (`derive(store, subjects)`), so a
+persistent store can keep the readings up to date as files are loaded and unloaded.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pyoxigraph as ox
+
+from menaka_kg.periods import OPEN_END, OPEN_START
+from menaka_kg.prefixes import BASE, PREFIXES, shorten
+
+DERIVED_GRAPH = ox.NamedNode(BASE + "graph/derived")
+READING = BASE + "reading/"
+
+_MK, _MKC, _SEM, _RDF = PREFIXES["mk"], PREFIXES["mkc"], PREFIXES["sem"], PREFIXES["rdf"]
+_TYPE = ox.NamedNode(_RDF + "type")
+_DATE = ox.NamedNode(PREFIXES["xsd"] + "date")
+_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+
+# The assertion classes that have readings, and the kind of subject each bears on.
+KINDS = {"ControlAssertion": "control", "RelationAssertion": "relation", "MembershipAssertion": "membership",
+         "LeadershipAssertion": "leadership", "PresenceAssertion": "presence"}
+READING_CLASS = {"control": "ControlReading", "relation": "PairReading", "membership": "PairReading",
+                 "leadership": "LeadershipReading", "presence": "PresenceReading"}
+_SLOTS = ("controlledPlace", "controller", "controlKind", "exceptPlace", "party", "supportingParty",
+          "supportedParty", "relationKind", "member", "memberOf", "leader", "ledGroup", "leadershipRole",
+          "presentActor", "presentAt")
+_BOUNDS = {"hasEarliestBeginTimeStamp": "eb", "hasLatestBeginTimeStamp": "lb",
+           "hasEarliestEndTimeStamp": "ee", "hasLatestEndTimeStamp": "le"}
+
+# Weights: a party's own claim never outranks an independent report; a disputed claim ranks last.
+INDEPENDENT, PARTY_CLAIM, DISPUTED = 2, 1, 0
+
+# Relations: the kinds that cannot hold together with hostility between the same parties (each ends
+# an older presumption of the other). Cooperation and support can: enemies fight a common enemy side by
+# side, or back one another for an operation, without ending their war.
+AT_PEACE = {"alliance", "non-aggression-pact", "membership"}
+# Control of part of an area says nothing certain of each place within it.
+PARTIAL = _MKC + "partial-control"
+HEAD = _MKC + "leader"
+
+
+@dataclass
+class Assertion:
+    """An assertion's facts: its kind, mode, weight, four bounds and slot values."""
+
+    iri: str
+    kind: str
+    mode: str = ""
+    claimants: list = field(default_factory=list)
+    bounds: dict = field(default_factory=dict)
+    slots: dict = field(default_factory=dict)
+    weight: int = INDEPENDENT
+
+    def values(self, slot: str) -> list[str]:
+        return self.slots.get(slot, [])
+
+    def value(self, slot: str) -> str | None:
+        values = self.values(slot)
+        return values[0] if values else None
+
+    @property
+    def denied(self) -> bool:
+        return self.mode == _MKC + "denied"
+
+
+@dataclass
+class Reading:
+    """An assertion as it bears on one subject, with the dates and notes the stored queries weigh."""
+
+    assertion: Assertion
+    subject: tuple
+    nature: object
+    place: str | None = None
+    parties: tuple = ()
+    area: str | None = None          # the area whose control this place inherits
+    partial: bool = False            # inherited from control of part of the area
+    rivals: list = field(default_factory=list)
+    presumed_until: date | None = None
+    ended_by: Assertion | None = None
+    note: str = ""
+
+    @property
+    def iri(self) -> str:
+        key = "|".join([self.assertion.iri, *map(str, self.subject)])
+        return READING + hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+
+    # --- the dates that decide certainty ---------------------------------------------------------------
+    @property
+    def eb(self):
+        return self.assertion.bounds.get("eb")
+
+    @property
+    def lb(self):
+        return self.assertion.bounds.get("lb")
+
+    @property
+    def ee(self):
+        return self.assertion.bounds.get("ee")
+
+    @property
+    def le(self):
+        return self.assertion.bounds.get("le")
+
+    @property
+    def possible_from(self) -> date:
+        return self.eb or OPEN_START
+
+    @property
+    def possible_until(self) -> date:
+        """The latest end; a disputed claim is not presumed past its own bounds, so without a latest end
+        it holds at most until its last known bound."""
+        if self.le:
+            return self.le
+        if self.assertion.weight == DISPUTED:
+            return self.ee or self.lb or self.eb or OPEN_END
+        return OPEN_END
+
+    @property
+    def certain_from(self) -> date:
+        """The latest begin: from then on it had certainly begun (never, for a partial inheritance)."""
+        return OPEN_END if self.partial or not self.lb else self.lb
+
+    @property
+    def certain_until(self) -> date:
+        """The earliest end; with no end known, it certainly held only at its begin (the earliest one)."""
+        return self.ee or self.eb or OPEN_START
+
+    @property
+    def presumable(self) -> bool:
+        """Whether the sources' silence about its end presumes it to go on."""
+        return (not self.ee and not self.le and self.lb is not None and not self.partial
+                and self.assertion.weight > DISPUTED)
+
+
+def _at_war_and_peace(kind: str, other: str) -> bool:
+    return {kind, other} & AT_PEACE and "hostility" in (kind, other)
+
+
+def _defeats(later: Reading, earlier: Reading) -> bool:
+    """Whether `later`, once it has certainly begun, ends the presumption of `earlier` (same subject)."""
+    kind = earlier.assertion.kind
+    if kind == "control":
+        return later.nature != earlier.nature
+    if kind in ("relation", "membership"):
+        (k1, denied1), (k2, denied2) = earlier.nature, later.nature
+        if denied1 != denied2:
+            return k1 == k2
+        return not denied1 and _at_war_and_peace(k1, k2)
+    if kind == "leadership":
+        return earlier.subject[2] == HEAD and later.nature != earlier.nature
+    return later.nature != earlier.nature  # presence: an affirmation and a denial
+
+
+def _rivals(a: Reading, b: Reading) -> bool:
+    """Whether two readings of one subject cannot both hold at the same time."""
+    kind = a.assertion.kind
+    if kind in ("relation", "membership"):
+        (k1, denied1), (k2, denied2) = a.nature, b.nature
+        if denied1 != denied2:
+            return k1 == k2
+        return not denied1 and _at_war_and_peace(k1, k2)
+    if kind == "leadership":
+        return a.subject[2] == HEAD and a.nature != b.nature
+    return a.nature != b.nature
+
+
+# --- reading the store ---------------------------------------------------------------------------------
+
+def _iri(node) -> str | None:
+    return node.value if isinstance(node, ox.NamedNode) else (f"_:{node.value}" if isinstance(node, ox.BlankNode) else None)
+
+
+def _date(literal) -> date | None:
+    if isinstance(literal, ox.Literal) and literal.datatype == _DATE:
+        try:
+            return date.fromisoformat(literal.value)
+        except ValueError:  # an ill-typed date: the validator reports it; the reading ignores it
+            return None
+    return None
+
+
+def _term(text: str):
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+
+def _objects(store, predicate: str):
+    """(subject, object) for every triple with the predicate, in any graph but the derived one."""
+    for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+        if quad.graph_name != DERIVED_GRAPH:
+            yield quad.subject, quad.object
+
+
+def read_assertions(store) -> dict[str, Assertion]:
+    """Every assertion of a kind that has readings, with its facts."""
+    assertions = {}
+    for local, kind in KINDS.items():
+        for quad in store.quads_for_pattern(None, _TYPE, ox.NamedNode(_MK + local)):
+            if quad.graph_name != DERIVED_GRAPH and (iri := _iri(quad.subject)):
+                assertions[iri] = Assertion(iri, kind)
+    parties = {_iri(s) for s, o in _objects(store, _MK + "isPartyToConflict")
+               if isinstance(o, ox.Literal) and o.value in ("true", "1")}
+    parties |= {_iri(s) for s, o in _objects(store, _MK + "speaksFor") if _iri(o) in parties}
+    for subject, mode in _objects(store, _MK + "assertionMode"):
+        if (found := assertions.get(_iri(subject))) is not None:
+            found.mode = _iri(mode) or ""
+    for subject, claimant in _objects(store, PREFIXES["prov"] + "wasAttributedTo"):
+        if (found := assertions.get(_iri(subject))) is not None:
+            found.claimants.append(_iri(claimant))
+    for local, key in _BOUNDS.items():
+        for subject, value in _objects(store, _SEM + local):
+            if (found := assertions.get(_iri(subject))) is not None and (day := _date(value)):
+                found.bounds[key] = day
+    for slot in _SLOTS:
+        for subject, value in _objects(store, _MK + slot):
+            if (found := assertions.get(_iri(subject))) is not None and (iri := _iri(value)):
+                found.slots.setdefault(slot, []).append(iri)
+    for found in assertions.values():
+        for values in found.slots.values():
+            values.sort()
+        if found.mode == _MKC + "disputed":
+            found.weight = DISPUTED
+        elif found.mode == _MKC + "claimed" or any(c in parties for c in found.claimants):
+            found.weight = PARTY_CLAIM
+    return assertions
+
+
+def read_hierarchy(store) -> dict[str, set[str]]:
+    """For each place, every place within it (geo:sfWithin+)."""
+    parents = {}
+    for child, parent in _objects(store, PREFIXES["geo"] + "sfWithin"):
+        if _iri(child) and _iri(parent):
+            parents.setdefault(_iri(parent), set()).add(_iri(child))
+    within = {}
+
+    def collect(place, seen):
+        if place in within:
+            return within[place]
+        found = set()
+        for child in parents.get(place, ()):
+            if child not in seen:
+                found |= {child} | collect(child, seen | {child})
+        within[place] = found
+        return found
+
+    for place in parents:
+        collect(place, {place})
+    return within
+
+
+def horizon(store) -> date | None:
+    """The date after which no source speaks: the latest publication date (dct:issued, dct:date or
+    dct:created) of a source document; None when no document has one."""
+    documents = {quad.subject for quad in store.quads_for_pattern(None, _TYPE, ox.NamedNode(_MK + "SourceDocument"))}
+    days = [day for predicate in ("issued", "date", "created")
+            for subject, value in _objects(store, PREFIXES["dct"] + predicate)
+            if subject in documents and (day := _date(value))]
+    return max(days) if days else None
+
+
+# --- readings ------------------------------------------------------------------------------------------
+
+def readings_of(assertion: Assertion, within: dict[str, set[str]]) -> list[Reading]:
+    """The readings of one assertion: one per subject it bears on."""
+    kind, a = assertion.kind, assertion
+    if kind == "control":
+        area = a.value("controlledPlace")
+        if area is None:
+            return []
+        controllers = frozenset(a.values("controller"))
+        own = Reading(a, ("place", area), controllers, place=area)
+        excepted = set(a.values("exceptPlace"))
+        for place in list(excepted):
+            excepted |= within.get(place, set())
+        partial = a.value("controlKind") == PARTIAL
+        return [own] + [Reading(a, ("place", place), controllers, place=place, area=area, partial=partial)
+                        for place in sorted(within.get(area, set()) - excepted)]
+    if kind == "relation":
+        relation = (a.value("relationKind") or "").rsplit("/", 1)[-1]
+        if relation == "support" and a.values("supportingParty") and a.values("supportedParty"):
+            pairs = {tuple(sorted((s, r))) for s in a.values("supportingParty") for r in a.values("supportedParty") if s != r}
+        else:
+            parties = a.values("party")
+            pairs = {(p, q) for i, p in enumerate(parties) for q in parties[i + 1:] if p != q}
+        return [Reading(a, ("pair", *pair), (relation, a.denied), parties=pair) for pair in sorted(pairs)]
+    if kind == "membership":
+        member, group = a.value("member"), a.value("memberOf")
+        if not member or not group or member == group:
+            return []
+        pair = tuple(sorted((member, group)))
+        return [Reading(a, ("pair", *pair), ("membership", a.denied), parties=pair)]
+    if kind == "leadership":
+        group, role, leader = a.value("ledGroup"), a.value("leadershipRole"), a.value("leader")
+        return [Reading(a, ("role", group, role), leader)] if group and role and leader else []
+    place = a.value("presentAt")
+    return [Reading(a, ("presence", actor, place), a.denied, place=place) for actor in a.values("presentActor")] if place else []
+
+
+def _weigh(readings: list[Reading], last_day: date | None) -> None:
+    """Presumptions and rivals among the readings of one subject."""
+    for reading in readings:
+        reading.rivals = [other for other in readings if other.assertion is not reading.assertion
+                          and _rivals(reading, other)
+                          and other.possible_from <= reading.possible_until
+                          and reading.possible_from <= other.possible_until]
+        if not reading.presumable:
+            reading.note = _no_presumption(reading)
+            continue
+        start = reading.lb
+        defeats = sorted((other.lb - timedelta(days=1), other.assertion.iri, other.assertion) for other in readings
+                         if other.assertion is not reading.assertion and not other.partial and other.lb and other.eb
+                         and other.eb >= start and other.assertion.weight >= reading.assertion.weight
+                         and _defeats(other, reading))
+        until, ended_by = (defeats[0][0], defeats[0][2]) if defeats else (OPEN_END, None)
+        if last_day and start <= last_day < until:  # the sources' silence presumes nothing after they end
+            until, ended_by = last_day, None
+        if until < start:
+            reading.note = (f"not presumed: {shorten(ended_by.iri)} had certainly begun by {ended_by.bounds['lb']}, "
+                            "the day this one certainly began")
+            continue
+        reading.presumed_until, reading.ended_by = until, ended_by
+        if ended_by:
+            reading.note = f"presumed until {until}: {shorten(ended_by.iri)} had certainly begun by {ended_by.bounds['lb']}"
+        elif until == last_day:
+            reading.note = f"nothing has certainly replaced it; presumed until {until}, when the latest source was published"
+        else:
+            reading.note = "nothing has certainly replaced it"
+
+
+def _no_presumption(reading: Reading) -> str:
+    """Why a reading is not presumed to go on."""
+    if reading.partial:
+        return f"control of part of {shorten(reading.area)} is not presumed of each place in it"
+    if reading.ee or reading.le:
+        return ""
+    if reading.assertion.weight == DISPUTED:
+        return "a disputed claim, not presumed past its own bounds"
+    return "no latest begin: not presumed"
+
+
+def compute(assertions: dict[str, Assertion], within: dict[str, set[str]], last_day, subjects=None) -> list[Reading]:
+    """The readings of every subject (or only of `subjects`), weighed."""
+    by_subject = {}
+    for assertion in assertions.values():
+        for reading in readings_of(assertion, within):
+            if subjects is None or reading.subject in subjects:
+                by_subject.setdefault(reading.subject, []).append(reading)
+    readings = []
+    for subject in sorted(by_subject, key=str):
+        group = sorted(by_subject[subject], key=lambda r: r.assertion.iri)
+        _weigh(group, last_day)
+        readings += group
+    return readings
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+def _quad(subject, local: str, obj) -> ox.Quad:
+    return ox.Quad(subject, ox.NamedNode(_MK + local), obj, DERIVED_GRAPH)
+
+
+def _day(value: date) -> ox.Literal:
+    return ox.Literal(value.isoformat(), datatype=_DATE)
+
+
+def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
+    """The triples of one reading, in the derived graph (`labels`: preferred labels of the areas)."""
+    node = ox.NamedNode(reading.iri)
+    quads = [
+        ox.Quad(node, _TYPE, ox.NamedNode(_MK + READING_CLASS[reading.assertion.kind]), DERIVED_GRAPH),
+        _quad(node, "readingOf", _term(reading.assertion.iri)),
+        _quad(node, "possibleFrom", _day(reading.possible_from)),
+        _quad(node, "possibleUntil", _day(reading.possible_until)),
+        _quad(node, "certainFrom", _day(reading.certain_from)),
+        _quad(node, "certainUntil", _day(reading.certain_until)),
+        _quad(node, "heldUntil", _day(reading.presumed_until or reading.certain_until)),
+        _quad(node, "weight", ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
+        _quad(node, "certainNote", ox.Literal(_certain_note(reading))),
+        _quad(node, "presumptionNote", ox.Literal(reading.note)),
+        _quad(node, "readingNote", ox.Literal(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}"
+                                              if reading.area else "")),
+    ]
+    if reading.place:
+        quads.append(_quad(node, "readingPlace", _term(reading.place)))
+    quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
+    if reading.area:
+        quads.append(_quad(node, "viaArea", _term(reading.area)))
+    if reading.presumed_until:
+        quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
+    if reading.ended_by:
+        quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
+    quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
+    return quads
+
+
+def _certain_note(reading: Reading) -> str:
+    """When the reading certainly held, in words, for its `why` when it is definite."""
+    if reading.partial:
+        return "never certain of one place"
+    if not reading.lb:
+        return "no latest begin: never certain"
+    if not reading.ee:
+        begun = f"on {reading.lb}" if reading.eb == reading.lb else f"between {reading.eb or 'an unknown date'} and {reading.lb}"
+        return f"began {begun}, so it held then"
+    if reading.lb <= reading.ee:
+        return f"certainly held from {reading.lb} to {reading.ee}"
+    return (f"certainly held at some time between {reading.ee} and {reading.lb} "
+            f"(begun by {reading.lb}, ended no earlier than {reading.ee})")
+
+
+def derive(store, subjects=None) -> list[ox.Quad]:
+    """The derived graph's quads for the store's assertions (all subjects, or only `subjects`)."""
+    assertions = read_assertions(store)
+    readings = compute(assertions, read_hierarchy(store), horizon(store), subjects)
+    areas = {reading.area for reading in readings if reading.area}
+    labels = {_iri(s): o.value for s, o in _objects(store, PREFIXES["skos"] + "prefLabel") if _iri(s) in areas}
+    return [quad for reading in readings for quad in reading_quads(reading, labels)]
+
+
+def refresh(store) -> int:
+    """Replace the store's derived graph with what its assertions give now; the number of quads."""
+    quads = derive(store)
+    store.remove_graph(DERIVED_GRAPH)
+    store.extend(quads)
+    return len(quads)
