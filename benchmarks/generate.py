@@ -3,10 +3,13 @@
     python -m benchmarks.generate --triples 100000 [--seed 1] [--defects 0] -o graph.ttl
 
 The graph has the bundled graph's shape and proportions: places in a country > region > cercle >
-locality hierarchy (with some bases), actors of every class, source documents and sections, events with
-two or three participants, a sequence of control assertions per place (uncertain bounds, the last one
-open-ended, some joint), relations, leadership, membership, presence and name assertions, casualty and
-displacement figures (about one per event) and statements. Everything conforms to the shapes, except
+locality hierarchy (with some bases), actors of every class, source documents (published over the
+period and up to half a year after it) and sections, events with two or three participants, a sequence
+of control assertions per place (uncertain bounds, the last one open-ended with an mk:openEndNote, some
+joint), control of about a third of the cercles and regions, some with a place of theirs excepted
+(mk:exceptPlace), which the places within them inherit, relations, leadership, membership, presence and
+name assertions, casualty and displacement figures (about one per event) and statements. Everything
+conforms to the shapes, except
 `--defects` (a fraction of the control assertions) that get a certain overlap with the next control of
 their place, a violation the cross-node rule must find. Same seed, same graph, byte for byte.
 """
@@ -88,8 +91,9 @@ def generate(triples: int, seed: int = 1, defects: float = 0.0) -> str:
     documents = max(1, n // 150)
     sections = []
     for k in range(documents):
+        issued = START + timedelta(days=(k + 1) * (DAYS + 180) // documents)
         w.node(f"source:doc-{k}", ("a", "mk:SourceDocument"), ("skos:prefLabel", text(f"Report {k}")),
-               ("dct:title", text(f"Report {k}")))
+               ("dct:title", text(f"Report {k}")), ("dct:issued", d(issued)))
         for j in range(8):
             sections.append(f"source:doc-{k}-s{j}")
             w.node(sections[-1], ("a", "mk:SourceSection"), ("skos:prefLabel", text(f"Report {k} § {j}")),
@@ -110,13 +114,17 @@ def generate(triples: int, seed: int = 1, defects: float = 0.0) -> str:
     for k, region in enumerate(regions):
         w.node(region, ("a", "mk:Region"), ("skos:prefLabel", text(f"Region {k}")), ("geo:sfWithin", "place:c0"))
     cercles = [f"place:ce{k}" for k in range(max(3, n // 30))]
+    in_area, region_of = {}, {}  # the localities within each cercle and region; the region of each cercle
     for k, cercle in enumerate(cercles):
-        w.node(cercle, ("a", "mk:Cercle"), ("skos:prefLabel", text(f"Cercle {k}")), ("geo:sfWithin", rng.choice(regions)))
+        region_of[cercle] = rng.choice(regions)
+        w.node(cercle, ("a", "mk:Cercle"), ("skos:prefLabel", text(f"Cercle {k}")), ("geo:sfWithin", region_of[cercle]))
     localities = [f"place:l{k}" for k in range(max(5, int(n * 0.6)))]
     for k, locality in enumerate(localities):
         geometry = f"<https://w3id.org/menaka-kg/geometry/l{k}>" if k % 5 == 0 else None
+        cercle = rng.choice(cercles)
+        in_area.setdefault(cercle, []).append(locality)
         w.node(locality, ("a", rng.choice(["mk:Village", "mk:Town", "mk:Locality"])), ("skos:prefLabel", text(f"Locality {k}")),
-               ("skos:altLabel", text(f"Loc-{k}")), ("geo:sfWithin", rng.choice(cercles)), ("geo:hasGeometry", geometry))
+               ("skos:altLabel", text(f"Loc-{k}")), ("geo:sfWithin", cercle), ("geo:hasGeometry", geometry))
         if geometry:
             w.node(geometry, ("a", "geo:Geometry"),
                    ("geo:asWKT", f'"POINT({rng.uniform(-5, 5):.4f} {rng.uniform(12, 20):.4f})"^^geo:wktLiteral'),
@@ -130,7 +138,9 @@ def generate(triples: int, seed: int = 1, defects: float = 0.0) -> str:
         eb, lb = bounds(rng, begin)
         pairs = [("sem:hasEarliestBeginTimeStamp", d(eb)), ("sem:hasLatestBeginTimeStamp", d(lb)),
                  ("mk:beginPrecision", unit(eb, lb)), ("mk:dateExpression", text("on a day"))]
-        if not open_end:
+        if open_end:
+            pairs.append(("mk:openEndNote", text("The source says when it began, not when it ended.")))
+        else:
             ee, le = bounds(rng, max(end or lb, lb))
             pairs += [("sem:hasEarliestEndTimeStamp", d(ee)), ("sem:hasLatestEndTimeStamp", d(le)),
                       ("mk:endPrecision", unit(ee, le))]
@@ -183,6 +193,29 @@ def generate(triples: int, seed: int = 1, defects: float = 0.0) -> str:
             if last:
                 break
             day = end + timedelta(days=400 if rng.random() >= defects else -200)
+    # control of areas, as in the bundled graph (about a third of its cercles and regions are held at some
+    # time): a sequence per area, some with one or two places of theirs excepted
+    for cercle in cercles:
+        for locality in in_area.get(cercle, []):
+            in_area.setdefault(region_of[cercle], []).append(locality)
+    for k, area in enumerate(cercles + regions):
+        if rng.random() >= 0.3:
+            continue
+        day = START + timedelta(days=rng.randrange(DAYS // 2))
+        for j in range(rng.choice([1, 2])):
+            last = j == 1 or rng.random() < 0.4
+            end = day + timedelta(days=rng.randrange(60, 700))
+            within = in_area.get(area, [])
+            excepted = rng.sample(within, min(len(within), rng.choice([1, 2]))) if within and rng.random() < 0.25 else []
+            w.node(f"assertion:control-{area.split(':')[1]}-{j}", ("a", "mk:ControlAssertion"),
+                   ("skos:prefLabel", text(f"Control {j} of area {k}")), ("dct:description", text("A synthetic control of an area.")),
+                   ("mk:controlledPlace", area), ("mk:controller", rng.choice(groups)), ("mk:controlKind", "mkc:full-control"),
+                   ("mk:exceptPlace", ", ".join(excepted) or None), *dated(day, end, open_end=last),
+                   ("prov:wasDerivedFrom", rng.choice(sections)), ("prov:wasAttributedTo", rng.choice(actors)),
+                   ("mk:assertionMode", "mkc:reported"))
+            if last:
+                break
+            day = end + timedelta(days=200)
     # relations, leadership, membership, presence, names
     for k in range(int(n * 0.25)):
         day = START + timedelta(days=rng.randrange(DAYS))

@@ -26,12 +26,12 @@ class Info(namedtuple("Info", "triples classes span sources")):
 class KnowledgeGraph:
     """The bundled graph and/or the user's files, behind one SPARQL endpoint."""
 
-    def __init__(self, endpoint, bundled: bool = True, data=(), cache=None):
+    def __init__(self, endpoint, bundled: bool = True, data=(), cache=None, names=None):
         self.endpoint = endpoint
         self.bundled = bundled
         self.data = list(data)
         self._cache = cache  # the bundled graph's cache, when the graph is exactly the bundled one
-        self._names = None
+        self._names = names  # a name index given (a persistent store's), else built on first use
         self._queries = None
 
     # --- stored queries -------------------------------------------------------------------------
@@ -106,6 +106,13 @@ def graph_ntriples(include=None, data=()) -> bytes:
     readings) plus `data` files, as sorted N-Triples."""
     from menaka_kg.export import DEFAULT_PARTS, export_graph
     return export_graph("ntriples", include or DEFAULT_PARTS, data)
+
+
+def open_store(path) -> KnowledgeGraph:
+    """The graph of a persistent store (menaka_kg.database; `menaka-kg load FILE --store DIR` makes
+    one), opened read-only at its current state: loads by other processes do not change what it answers."""
+    from menaka_kg.database import Database
+    return Database(path).open()
 
 
 def load(data=(), bundled: bool = True) -> KnowledgeGraph:

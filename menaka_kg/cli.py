@@ -30,8 +30,53 @@ class Cli(click.Group):
             raise click.ClickException(f"unexpected {type(error).__name__}: {error} (run with -v for details)") from None
 
 
+def _remember_store(ctx, param, value):
+    if value:
+        source = ctx.get_parameter_source(param.name)
+        ctx.ensure_object(dict)["store"] = (value, source == click.core.ParameterSource.ENVIRONMENT)
+    return value
+
+
+def store_option(command=None, required: bool = False):
+    """--store DIR (or MENAKA_KG_STORE): a persistent store to work on (docs/store.md). Kept in the
+    context for open_graph rather than passed to the command."""
+    def decorate(command):
+        return click.option("--store", envvar="MENAKA_KG_STORE", metavar="DIR", required=required, expose_value=False,
+                            callback=_remember_store, type=click.Path(file_okay=False),
+                            help="A persistent store made by `menaka-kg load` (also MENAKA_KG_STORE; docs/store.md).")(command)
+    return decorate(command) if command else decorate
+
+
+def given_store(others=("data", "no_bundled", "endpoint")) -> str | None:
+    """The --store folder of the command being run, if any; a store from MENAKA_KG_STORE yields to the
+    `others` options that choose the graph (--data, --no-bundled, --endpoint) given on the command line."""
+    ctx = click.get_current_context()
+    found = (ctx.obj or {}).get("store")
+    if not found:
+        return None
+    folder, from_environment = found
+    graph_given = any(ctx.params.get(name) and ctx.get_parameter_source(name) != click.core.ParameterSource.ENVIRONMENT
+                      for name in others)
+    if graph_given:
+        if from_environment:
+            return None
+        raise click.UsageError("--store asks the store's graph: it cannot take --data, --no-bundled or --endpoint "
+                               "(load the files into the store with `menaka-kg load`)")
+    return folder
+
+
+def open_store(folder):
+    """The graph of a store, with a note on stderr when it holds an older bundled graph."""
+    from menaka_kg.api import open_store as open_kg
+    kg = open_kg(folder)
+    if note := kg.database.note():
+        click.echo(note, err=True)
+    return kg
+
+
 def graph_options(command):
-    """--data, --no-bundled and --endpoint: which graph a command works on."""
+    """--data, --no-bundled, --endpoint and --store: which graph a command works on."""
+    command = store_option(command)
     command = click.option("--endpoint", envvar="MENAKA_KG_ENDPOINT", metavar="URL",
                            help="Ask a SPARQL 1.1 endpoint that holds the graph instead (also MENAKA_KG_ENDPOINT).")(command)
     command = click.option("--no-bundled", is_flag=True,
@@ -41,6 +86,14 @@ def graph_options(command):
     return command
 
 
+def graph_ntriples(include=None, data=()) -> bytes:
+    """The graph as sorted N-Triples: the store's (--store), else the bundled graph with `data`."""
+    from menaka_kg import api, export
+    if folder := given_store(others=("data",)):
+        return export.serialize(open_store(folder).graph_parts(include or export.DEFAULT_PARTS), "ntriples")
+    return api.graph_ntriples(include, data)
+
+
 def format_option(choices=FORMATS, default="table"):
     return click.option("--format", "-f", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format: table for people; json, csv and tsv are the W3C SPARQL results formats; jsonl is one object per row.")
@@ -48,6 +101,8 @@ def format_option(choices=FORMATS, default="table"):
 
 def open_graph(data, no_bundled, endpoint=None):
     from menaka_kg.api import connect, load
+    if folder := given_store():
+        return open_store(folder)
     if endpoint:
         if data or no_bundled:
             raise click.UsageError("--endpoint asks the endpoint's graph: it cannot take --data or --no-bundled")
@@ -192,10 +247,12 @@ def info(data, no_bundled, endpoint):
     """Say what the graph holds: triples, nodes by class, the time it covers, its sources.
 
     \b
-    Example:
+    Examples:
       menaka-kg info
+      menaka-kg info --store ~/menaka-store   # also lists the files loaded into the store
     """
-    facts = open_graph(data, no_bundled, endpoint).info()
+    kg = open_graph(data, no_bundled, endpoint)
+    facts = kg.info()
     start, end = facts.span
     click.echo(f"{facts.triples} triples; dated facts from {start} to {end}\n")
     click.echo("Nodes by class:")
@@ -204,6 +261,16 @@ def info(data, no_bundled, endpoint):
     click.echo("\nSources (events, assertions and claims read from each):")
     for row in facts.sources:
         click.echo(f"  {row['nodes']:>5}  {row.get('documentLabel') or row['document']}")
+    if hasattr(kg, "files"):
+        click.echo(f"\nLoaded into the store {kg.database.path} (besides the bundled graph of menaka-kg "
+                   f"{kg.manifest['bundled']['version']}):")
+        for entry in kg.files() or [{"name": "(nothing yet: menaka-kg load FILE --store DIR)"}]:
+            if "sha256" not in entry:
+                click.echo(f"  {entry['name']}")
+                continue
+            checked = "validated" if entry["validated"] else "not validated"
+            click.echo(f"  {entry['name']}  {entry['triples']} triples  sha256 {entry['sha256'][:16]}  "
+                       f"loaded {entry['loaded']}  {checked}  from {entry['path']}")
 
 
 @cli.command()
@@ -215,6 +282,7 @@ def info(data, no_bundled, endpoint):
 @click.option("--no-bundled", is_flag=True, help="Validate the files alone (with the ontology), not as an addition to the bundled graph.")
 @click.option("--without", multiple=True, metavar="NAME",
               help="Leave this bundled data file out, e.g. when FILES hold a new version of it (repeatable).")
+@store_option
 @click.pass_context
 def validate(ctx, files, fmt, fail_on, no_bundled, without):
     """Check Turtle FILES (- reads standard input) against the shapes, as an addition to the bundled graph.
@@ -226,10 +294,16 @@ def validate(ctx, files, fmt, fail_on, no_bundled, without):
     Examples:
       menaka-kg validate my-report.ttl
       menaka-kg validate my-report.ttl --format json --fail-on warning
+      menaka-kg validate my-report.ttl --store ~/menaka-store   # as an addition to a store
     """
     from menaka_kg.validation import validate_files
     try:
-        report = validate_files(files, bundled=not no_bundled, fail_on=fail_on, without=without)
+        if folder := given_store():
+            if no_bundled or without:
+                raise click.UsageError("--store validates against the store: it takes no --no-bundled or --without")
+            report = open_store(folder).validate(list(files), fail_on=fail_on)
+        else:
+            report = validate_files(files, bundled=not no_bundled, fail_on=fail_on, without=without)
     except MenakaError as error:
         if ctx.obj.get("verbose"):
             raise
@@ -271,6 +345,7 @@ def new_report(output, force):
 @click.option("--include", default="ontology,data,derived", show_default=True,
               help="What to push: ontology, data, shapes, derived (the readings the stored queries need).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to push too.")
+@store_option
 def push(endpoint, store_url, graph_iri, include, data):
     """Load the graph into a triplestore: one PUT that replaces the named graph (Graph Store Protocol).
 
@@ -283,7 +358,6 @@ def push(endpoint, store_url, graph_iri, include, data):
       menaka-kg push --endpoint http://127.0.0.1:7878/query
       menaka-kg push --endpoint http://localhost:3030/menaka/sparql --store-url http://localhost:3030/menaka/data --graph default
     """
-    from menaka_kg.api import graph_ntriples
     from menaka_kg.remote import push as push_graph, store_url_for
     triples = graph_ntriples([part.strip() for part in include.split(",") if part.strip()], data)
     target = store_url or store_url_for(endpoint)
@@ -295,6 +369,7 @@ def push(endpoint, store_url, graph_iri, include, data):
 @cli.command()
 @click.option("--port", type=int, default=7878, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
+@store_option
 def serve(port, host):
     """Start a local Oxigraph server loaded with the graph: a SPARQL endpoint and its query page.
 
@@ -303,11 +378,10 @@ def serve(port, host):
       menaka-kg serve --port 7878   # then open http://127.0.0.1:7878/
     """
     from menaka_kg import server
-    from menaka_kg.api import graph_ntriples
     from menaka_kg.remote import push as push_graph
     process, base = server.start(host, port)
     try:
-        push_graph(graph_ntriples(), f"{base}/store")
+        push_graph(graph_ntriples(), f"{base}/store")  # the store's graph with --store
         click.echo(f"serving the graph at {base}/ (SPARQL endpoint {base}/query); Ctrl-C stops it", err=True)
         process.wait()
     except KeyboardInterrupt:
@@ -394,6 +468,7 @@ def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoi
               help="Write the state of the world at DATE as plain triples instead (controlledBy, alliedWith, leads...).")
 @click.option("--output", "-o", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The file to write, atomically (- for standard output).")
+@store_option
 def export(fmt, include, data, inferred, snapshot, output):
     """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML for another triplestore.
 
@@ -413,16 +488,140 @@ def export(fmt, include, data, inferred, snapshot, output):
     if snapshot:
         if include or inferred:
             raise click.UsageError("--snapshot writes plain triples of the state at a date: it takes no --include or --inferred")
-        from menaka_kg.api import load
-        content = exporting.export_snapshot(load(data=data), snapshot, fmt)
+        content = exporting.export_snapshot(open_graph(data, False), snapshot, fmt)
     else:
         parts = [part.strip() for part in (include or "ontology,data,derived").split(",") if part.strip()]
-        content = exporting.export_graph(fmt, parts, data, inferred)
+        if folder := given_store():
+            content = exporting.serialize(open_store(folder).graph_parts(parts, inferred), fmt)
+        else:
+            content = exporting.export_graph(fmt, parts, data, inferred)
     if output == "-":
         click.get_binary_stream("stdout").write(content)
         return
     write_output(output, content)
     click.echo(f"wrote {output} ({fmt}, {len(content):,} bytes)", err=True)
+
+
+def load_into_store(files, name=None, validate=True, fail_on="violation", fmt="text") -> None:
+    """Load files into the --store: a line per file on stderr; the report and exit 1 when they do not conform."""
+    from menaka_kg.database import AdditionRefused, Database
+    database = Database(given_store())
+    try:
+        with database.writing() as writer:
+            outcome = writer.load(list(files), name=name, validate=validate, fail_on=fail_on)
+            writer.commit()
+    except AdditionRefused as refused:
+        click.echo(refused.report.format(fmt), nl=False)
+        raise click.ClickException(f"nothing loaded into {database.path}: the files do not conform") from None
+    for loaded, what, entry in outcome:
+        checked = "" if entry.get("validated") else ", not validated"
+        click.echo(f"{what} {loaded}: {entry['triples']} triples{checked} ({database.path})", err=True)
+
+
+@cli.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--name", metavar="NAME", help="Load the (one) file under this name instead of its file name.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
+              help="The least severe validation result that refuses the files.")
+@click.option("--no-validate", is_flag=True,
+              help="Load without validating (the store lists the files as not validated), e.g. for data checked before.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="The validation report's format, when the files are refused.")
+@store_option(required=True)
+def load_command(files, name, fail_on, no_validate, fmt):
+    """Validate Turtle FILES as an addition to the store and load them, each into a named graph of its own.
+
+    All the files are loaded, or none: a file that does not conform, cannot be read, Ctrl-C or a kill
+    leaves the store as it was, and queries go on answering from it while a load runs. A file loaded
+    before under the same name is replaced. The store is made, with the bundled graph, if the folder
+    is new or empty (docs/store.md).
+
+    \b
+    Examples:
+      menaka-kg load my-report.ttl --store ~/menaka-store
+      menaka-kg query controller-at -p place=Inékar -p date=2024-02 --store ~/menaka-store
+    """
+    load_into_store(files, name, not no_validate, fail_on, fmt)
+
+
+@cli.command()
+@click.argument("name")
+@store_option(required=True)
+def unload(name):
+    """Remove the file loaded under NAME from the store (its readings go with it).
+
+    \b
+    Example:
+      menaka-kg unload my-report.ttl --store ~/menaka-store
+    """
+    from menaka_kg.database import Database
+    database = Database(given_store())
+    with database.writing(create=False) as writer:
+        entry = writer.unload(name)
+        writer.commit()
+    click.echo(f"unloaded {name}: {entry['triples']} triples ({database.path})", err=True)
+
+
+@cli.group("store")
+def store_group():
+    """Make, update and copy a persistent store (docs/store.md).
+
+    \b
+    Example:
+      menaka-kg store create --store ~/menaka-store
+    """
+
+
+@store_group.command("create")
+@store_option(required=True)
+def store_create():
+    """Make a new store holding the bundled graph (a new or empty folder).
+
+    \b
+    Example:
+      menaka-kg store create --store ~/menaka-store
+    """
+    from menaka_kg.database import Database
+    database = Database(given_store())
+    if database.exists():
+        raise click.ClickException(f"{database.path} holds a store already")
+    with database.writing() as writer:
+        writer.commit()
+    click.echo(f"made a store at {database.path} with the bundled graph ({writer.bundled['triples']} triples)", err=True)
+
+
+@store_group.command("upgrade")
+@store_option(required=True)
+def store_upgrade():
+    """Replace the store's bundled graph and readings by this version's, keeping the files loaded.
+
+    \b
+    Example:
+      menaka-kg store upgrade --store ~/menaka-store
+    """
+    from menaka_kg import __version__
+    from menaka_kg.database import Database
+    database = Database(given_store())
+    with database.writing(create=False) as writer:
+        changed = writer.upgrade()
+        writer.commit()
+    click.echo(f"{database.path}: " + (f"now holds the bundled graph of menaka-kg {__version__}" if changed
+                                       else f"holds the bundled graph of menaka-kg {__version__} already"), err=True)
+
+
+@store_group.command("backup")
+@click.argument("target", type=click.Path(file_okay=False))
+@store_option(required=True)
+def store_backup(target):
+    """Copy the store's current state to TARGET, a new folder, while readers and writers go on.
+
+    \b
+    Example:
+      menaka-kg store backup ~/menaka-store-2024-06-01 --store ~/menaka-store
+    """
+    from menaka_kg.database import Database
+    copied = Database(given_store()).backup(target)
+    click.echo(f"copied the store to {target}: {copied}", err=True)
 
 
 @cli.group("import")
@@ -440,6 +639,7 @@ def import_group():
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The Turtle file to write (replaced only when the whole export imports).")
 @click.option("--source-name", metavar="NAME", help="The export's name as a source document (default: ACLED export FILE.csv).")
+@store_option
 def import_acled(csv_file, output, source_name):
     """Map an ACLED export (CSV) onto the graph's model: events, participants, places, ACLED's fatality
     counts and, for territory changes, control. Actors and places are matched onto the graph's by name
@@ -450,10 +650,13 @@ def import_acled(csv_file, output, source_name):
       menaka-kg import acled export.csv -o export.ttl
       menaka-kg validate export.ttl
       menaka-kg query controller-at -p place=Andéramboukane -p date=2024-02 --data export.ttl
+      menaka-kg import acled export.csv -o export.ttl --store ~/menaka-store   # and load it
     """
     from menaka_kg.acled import import_acled as run_import
     summary = run_import(csv_file, output, source_name)
     click.echo(f"wrote {output}: {summary}", err=True)
+    if given_store():  # --store: and load it (validated) under the output's name
+        load_into_store([output])
 
 def main():
     try:

@@ -17,12 +17,13 @@ def split_param(text: str) -> tuple[str, str] | None:
 
 
 def quick_query(args: list[str]) -> str | None:
-    """The output of `query NAME [-p KEY=VALUE]… [-f FORMAT]` on the bundled graph, or None when the
-    call needs the click CLI (other options, --help, an endpoint, or an error to report)."""
+    """The output of `query NAME [-p KEY=VALUE]… [-f FORMAT] [--store DIR]` on the bundled graph or a
+    store (also MENAKA_KG_STORE), or None when the call needs the click CLI (other options, --help, an
+    endpoint, or an error to report)."""
     if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or os.environ.get("MENAKA_KG_ENDPOINT"):
         return None
     from menaka_kg.results import FORMATS
-    params, fmt, rest = {}, "table", args[2:]
+    params, fmt, rest, store = {}, "table", args[2:], os.environ.get("MENAKA_KG_STORE")
     while rest:
         if len(rest) < 2:
             return None
@@ -31,11 +32,17 @@ def quick_query(args: list[str]) -> str | None:
             params[pair[0]] = pair[1]
         elif flag in ("-f", "--format") and value in FORMATS:
             fmt = value
+        elif flag == "--store":
+            store = value
         else:
             return None
     try:
-        from menaka_kg.api import load
-        return load().query(args[1], **params).format(fmt)
+        from menaka_kg.api import load, open_store
+        kg = open_store(store) if store else load()
+        output = kg.query(args[1], **params).format(fmt)
+        if store and (note := kg.database.note()):
+            sys.stderr.write(note + "\n")
+        return output
     except Exception:  # the click CLI runs the call again and reports the error its own way
         return None
 

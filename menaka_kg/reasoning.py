@@ -204,38 +204,83 @@ def _objects(store, predicate: str):
             yield quad.subject, quad.object
 
 
-def read_assertions(store) -> dict[str, Assertion]:
-    """Every assertion of a kind that has readings, with its facts."""
+def read_assertions(store, iris=None) -> dict[str, Assertion]:
+    """Every assertion of a kind that has readings, with its facts; with `iris` (IRI strings), only the
+    assertions among them, each read by its own triples (what an update of a few subjects needs)."""
+    if iris is None:
+        return _read_all_assertions(store)
+    assertions, claimants = {}, set()
+    for iri in iris:
+        node = _term(iri)
+        quads = [quad for quad in store.quads_for_pattern(node, None, None) if quad.graph_name != DERIVED_GRAPH]
+        types = {q.object.value for q in quads if q.predicate == _TYPE}
+        kind = next((kind for local, kind in reversed(KINDS.items()) if _MK + local in types), None)  # as a full read
+        if kind is None:
+            continue
+        found = assertions[iri] = Assertion(iri, kind)
+        for quad in quads:
+            _add_fact(found, quad.predicate.value, quad.object)
+        claimants.update(found.claimants)
+    _weigh_assertions(assertions, {c for c in claimants if c and _is_party(store, c)})
+    return assertions
+
+
+def _read_all_assertions(store) -> dict[str, Assertion]:
     assertions = {}
     for local, kind in KINDS.items():
         for quad in store.quads_for_pattern(None, _TYPE, ox.NamedNode(_MK + local)):
             if quad.graph_name != DERIVED_GRAPH and (iri := _iri(quad.subject)):
                 assertions[iri] = Assertion(iri, kind)
-    parties = {_iri(s) for s, o in _objects(store, _MK + "isPartyToConflict")
-               if isinstance(o, ox.Literal) and o.value in ("true", "1")}
+    parties = {_iri(s) for s, o in _objects(store, _MK + "isPartyToConflict") if _true(o)}
     parties |= {_iri(s) for s, o in _objects(store, _MK + "speaksFor") if _iri(o) in parties}
-    for subject, mode in _objects(store, _MK + "assertionMode"):
-        if (found := assertions.get(_iri(subject))) is not None:
-            found.mode = _iri(mode) or ""
-    for subject, claimant in _objects(store, PREFIXES["prov"] + "wasAttributedTo"):
-        if (found := assertions.get(_iri(subject))) is not None:
-            found.claimants.append(_iri(claimant))
-    for local, key in _BOUNDS.items():
-        for subject, value in _objects(store, _SEM + local):
-            if (found := assertions.get(_iri(subject))) is not None and (day := _date(value)):
-                found.bounds[key] = day
-    for slot in _SLOTS:
-        for subject, value in _objects(store, _MK + slot):
-            if (found := assertions.get(_iri(subject))) is not None and (iri := _iri(value)):
-                found.slots.setdefault(slot, []).append(iri)
+    for predicate in _FACTS:
+        for subject, value in _objects(store, predicate):
+            if (found := assertions.get(_iri(subject))) is not None:
+                _add_fact(found, predicate, value)
+    _weigh_assertions(assertions, parties)
+    return assertions
+
+
+# The predicates of an assertion's facts that its readings depend on.
+_FACTS = [_MK + "assertionMode", PREFIXES["prov"] + "wasAttributedTo", *(_SEM + local for local in _BOUNDS),
+          *(_MK + slot for slot in _SLOTS)]
+
+
+def _add_fact(found: Assertion, predicate: str, value) -> None:
+    if predicate == _MK + "assertionMode":
+        found.mode = _iri(value) or ""
+    elif predicate == PREFIXES["prov"] + "wasAttributedTo":
+        found.claimants.append(_iri(value))
+    elif predicate.startswith(_SEM) and (key := _BOUNDS.get(predicate[len(_SEM):])):
+        if day := _date(value):
+            found.bounds[key] = day
+    elif predicate.startswith(_MK) and predicate[len(_MK):] in _SLOTS and (iri := _iri(value)):
+        found.slots.setdefault(predicate[len(_MK):], []).append(iri)
+
+
+def _weigh_assertions(assertions: dict[str, Assertion], parties: set) -> None:
     for found in assertions.values():
         for values in found.slots.values():
-            values.sort()
+            values[:] = sorted(set(values))  # a fact stated in two graphs counts once
         if found.mode == _MKC + "disputed":
             found.weight = DISPUTED
         elif found.mode == _MKC + "claimed" or any(c in parties for c in found.claimants):
             found.weight = PARTY_CLAIM
-    return assertions
+
+
+def _true(literal) -> bool:
+    return isinstance(literal, ox.Literal) and literal.value in ("true", "1")
+
+
+def _is_party(store, actor: str) -> bool:
+    """Whether an actor is a party to the conflict, or speaks for one."""
+    def direct(node):
+        return any(_true(q.object) and q.graph_name != DERIVED_GRAPH
+                   for q in store.quads_for_pattern(node, ox.NamedNode(_MK + "isPartyToConflict"), None))
+    node = _term(actor)
+    return direct(node) or any(q.graph_name != DERIVED_GRAPH and isinstance(q.object, (ox.NamedNode, ox.BlankNode))
+                               and direct(q.object)
+                               for q in store.quads_for_pattern(node, ox.NamedNode(_MK + "speaksFor"), None))
 
 
 def read_hierarchy(store) -> dict[str, set[str]]:
@@ -368,8 +413,13 @@ def compute(assertions: dict[str, Assertion], within: dict[str, set[str]], last_
 
 # --- writing -------------------------------------------------------------------------------------------
 
+_PREDICATES = {}  # mk: properties of the readings, made once
+
+
 def _quad(subject, local: str, obj) -> ox.Quad:
-    return ox.Quad(subject, ox.NamedNode(_MK + local), obj, DERIVED_GRAPH)
+    if (predicate := _PREDICATES.get(local)) is None:
+        predicate = _PREDICATES[local] = ox.NamedNode(_MK + local)
+    return ox.Quad(subject, predicate, obj, DERIVED_GRAPH)
 
 
 def _day(value: date) -> ox.Literal:
@@ -421,13 +471,31 @@ def _certain_note(reading: Reading) -> str:
             f"(begun by {reading.lb}, ended no earlier than {reading.ee})")
 
 
-def derive(store, subjects=None) -> list[ox.Quad]:
-    """The derived graph's quads for the store's assertions (all subjects, or only `subjects`)."""
-    assertions = read_assertions(store)
-    readings = compute(assertions, read_hierarchy(store), horizon(store), subjects)
-    areas = {reading.area for reading in readings if reading.area}
-    labels = {_iri(s): o.value for s, o in _objects(store, PREFIXES["skos"] + "prefLabel") if _iri(s) in areas}
-    return [quad for reading in readings for quad in reading_quads(reading, labels)]
+def derived_quads(store, subjects=None, facts=None):
+    """The derived graph's quads for the store's assertions (all subjects, or only `subjects`), one
+    reading at a time. `facts` is a store to read the assertions, the hierarchy and the sources' dates
+    from instead (one holding at least the triples `is_input` accepts, e.g. an in-memory copy of them);
+    the areas' labels are read from `store`."""
+    facts = store if facts is None else facts
+    readings = compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
+    labels = _labels(store, {reading.area for reading in readings if reading.area})
+    for reading in readings:
+        yield from reading_quads(reading, labels)
+
+
+def derive(store, subjects=None, facts=None) -> list[ox.Quad]:
+    """The derived graph's quads for the store's assertions, as a list (see `derived_quads`)."""
+    return list(derived_quads(store, subjects, facts))
+
+
+def _labels(store, areas) -> dict[str, str]:
+    """The preferred label of each area."""
+    labels = {}
+    for area in areas:
+        for quad in store.quads_for_pattern(_term(area), ox.NamedNode(PREFIXES["skos"] + "prefLabel"), None):
+            if quad.graph_name != DERIVED_GRAPH:
+                labels[area] = quad.object.value
+    return labels
 
 
 def refresh(store) -> int:
@@ -436,3 +504,150 @@ def refresh(store) -> int:
     store.remove_graph(DERIVED_GRAPH)
     store.extend(quads)
     return len(quads)
+
+
+# --- keeping the readings of a store up to date ---------------------------------------------------------
+
+_INPUT_TYPES = {ox.NamedNode(_MK + local) for local in [*KINDS, "SourceDocument"]}
+# what the readings read of assertions and source documents only: mode, claimants, bounds, publication dates
+_OWN = {ox.NamedNode(p) for p in [*_FACTS[:2], *(_SEM + local for local in _BOUNDS),
+                                   *(PREFIXES["dct"] + local for local in ("issued", "date", "created"))]}
+_ANY = {ox.NamedNode(p) for p in [*_FACTS, _MK + "isPartyToConflict", _MK + "speaksFor", PREFIXES["geo"] + "sfWithin"]} - _OWN
+
+
+def typed_subjects(store) -> set[str]:
+    """The IRIs of the store's assertions of a kind that has readings and of its source documents."""
+    return {iri for klass in _INPUT_TYPES for q in store.quads_for_pattern(None, _TYPE, klass)
+            if q.graph_name != DERIVED_GRAPH and (iri := _iri(q.subject))}
+
+
+def input_predicates() -> set[ox.NamedNode]:
+    """Every predicate of the triples is_input accepts."""
+    return {*_ANY, *_OWN, _TYPE}
+
+
+def is_input(triple, typed=None) -> bool:
+    """Whether the readings read a triple (labels aside): what a store of the reasoning's inputs (the
+    `facts` of `derived_quads`) must hold. With `typed` (typed_subjects), the facts that count only on
+    assertions and source documents (mode, claimants, bounds, dates) are kept for those alone."""
+    predicate = triple.predicate
+    if predicate in _ANY:
+        return True
+    if predicate in _OWN:
+        return typed is None or _iri(triple.subject) in typed
+    return predicate == _TYPE and triple.object in _INPUT_TYPES
+
+
+def _linked(store, node: str, predicate: str, down: bool = True) -> set[str]:
+    """The nodes `predicate` links to `node` (subjects of `?x predicate node`), or from it (down=False)."""
+    pattern = (None, ox.NamedNode(predicate), _term(node)) if down else (_term(node), ox.NamedNode(predicate), None)
+    found = set()
+    for quad in store.quads_for_pattern(*pattern):
+        if quad.graph_name != DERIVED_GRAPH and (iri := _iri(quad.subject if down else quad.object)):
+            found.add(iri)
+    return found
+
+
+def _closure(store, place: str, down: bool) -> set[str]:
+    """Every place within `place` (down) or that contains it (up), by geo:sfWithin+."""
+    found, todo = set(), [place]
+    while todo:
+        for other in _linked(store, todo.pop(), PREFIXES["geo"] + "sfWithin", down):
+            if other not in found and other != place:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def subjects_of(store, nodes) -> set[tuple]:
+    """The subjects whose readings facts about `nodes` (IRI strings) bear on, in the store as it is: the
+    subjects of the assertions among them and of the assertions attributed to them or to those who speak
+    for them (a party's claim weighs less), and each of them as a place with every place within it (an
+    area passes its control down; its label is in their notes). Taken before and after a change of those
+    facts, the union is every subject the change may alter."""
+    nodes = {node for node in nodes if not node.startswith("_:")}
+    claimants = set(nodes)
+    for node in nodes:
+        claimants |= _linked(store, node, _MK + "speaksFor")
+    attributed = {a for c in claimants for a in _linked(store, c, PREFIXES["prov"] + "wasAttributedTo")}
+    subjects = set()
+    for assertion in read_assertions(store, nodes | attributed).values():
+        areas = [assertion.value("controlledPlace"), *assertion.values("exceptPlace")] if assertion.kind == "control" else []
+        within = {area: _closure(store, area, down=True) for area in areas if area}
+        subjects |= {reading.subject for reading in readings_of(assertion, within)}
+    for node in nodes:
+        subjects |= {("place", place) for place in {node, *_closure(store, node, down=True)}}
+    return subjects
+
+
+def horizon_subjects(store, old: date | None, new: date | None) -> set[tuple]:
+    """The subjects whose readings a move of the sources' horizon from `old` to `new` can change: those
+    with a reading presumed until the old horizon, and those with a presumption that began by the new
+    one and runs past it (the new horizon cuts it)."""
+    if old == new:
+        return set()
+    assertions = set()
+    for quad in store.quads_for_pattern(None, ox.NamedNode(_MK + "presumedUntil"), None, DERIVED_GRAPH):
+        until = _date(quad.object)
+        began = next((_date(q.object) for q in store.quads_for_pattern(quad.subject, ox.NamedNode(_MK + "certainFrom"), None,
+                                                                      DERIVED_GRAPH)), None)
+        if until == old or (new and began and began <= new < until):
+            assertions |= {_iri(q.object) for q in store.quads_for_pattern(quad.subject, ox.NamedNode(_MK + "readingOf"), None,
+                                                                          DERIVED_GRAPH)}
+    return subjects_of(store, assertions)
+
+
+def update(store, subjects, touched=(), last_day=None) -> int:
+    """Replace the readings of `subjects` in the store's derived graph with those its assertions give
+    now, reading only the assertions that bear on them; the readings of the `touched` assertions (IRI
+    strings, e.g. those a change removed) go too. `last_day` is the sources' horizon (computed when not
+    given). The number of quads written."""
+    subjects = set(subjects)
+    places = {s[1] for s in subjects if s[0] == "place"}
+    presence_places = {s[2] for s in subjects if s[0] == "presence"}
+    within, candidates = {}, set()
+    for place in places:
+        candidates |= _linked(store, place, _MK + "controlledPlace")
+        for area in _closure(store, place, down=False):
+            within.setdefault(area, set()).add(place)
+            candidates |= _linked(store, area, _MK + "controlledPlace")
+    for subject in subjects:
+        if subject[0] == "pair":
+            candidates |= {a for slot in ("party", "supportingParty", "supportedParty", "member", "memberOf")
+                           for a in _linked(store, subject[1], _MK + slot)}
+        elif subject[0] == "role":
+            candidates |= _linked(store, subject[1], _MK + "ledGroup")
+    for place in presence_places:
+        candidates |= _linked(store, place, _MK + "presentAt")
+    assertions = read_assertions(store, candidates)
+    for assertion in assertions.values():  # every presence at those places is weighed again
+        if assertion.kind == "presence" and assertion.value("presentAt") in presence_places:
+            subjects |= {("presence", actor, assertion.value("presentAt")) for actor in assertion.values("presentActor")}
+    if last_day is None:
+        last_day = horizon(store)
+    readings = compute(assertions, within, last_day, subjects)
+    old = {q.subject for t in touched for q in store.quads_for_pattern(None, ox.NamedNode(_MK + "readingOf"), _term(t), DERIVED_GRAPH)}
+    old |= _readings_where(store, "ControlReading", "readingPlace", places)
+    old |= _readings_where(store, "PresenceReading", "readingPlace", presence_places)
+    for subject in subjects:
+        if subject[0] == "pair":
+            old |= _readings_where(store, "PairReading", "readingParty", [subject[1]]) & \
+                _readings_where(store, "PairReading", "readingParty", [subject[2]])
+    old |= {ox.NamedNode(r.iri) for r in readings}
+    old |= {ox.NamedNode(reading.iri) for a in assertions.values() if a.kind == "leadership"
+            for reading in readings_of(a, within) if reading.subject in subjects}
+    for node in old:
+        for quad in list(store.quads_for_pattern(node, None, None, DERIVED_GRAPH)):
+            store.remove(quad)
+    labels = _labels(store, {reading.area for reading in readings if reading.area})
+    quads = [quad for reading in readings for quad in reading_quads(reading, labels)]
+    store.extend(quads)
+    return len(quads)
+
+
+def _readings_where(store, klass: str, predicate: str, values) -> set:
+    """The readings of a class whose `predicate` is one of `values`."""
+    kind = ox.NamedNode(_MK + klass)
+    return {q.subject for value in values
+            for q in store.quads_for_pattern(None, ox.NamedNode(_MK + predicate), _term(value), DERIVED_GRAPH)
+            if any(True for _ in store.quads_for_pattern(q.subject, _TYPE, kind, DERIVED_GRAPH))}

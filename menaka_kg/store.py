@@ -11,10 +11,11 @@ from menaka_kg.results import Results
 
 
 class EmbeddedStore:
-    """A SPARQL 1.1 store in this process."""
+    """A SPARQL 1.1 store in this process: in memory, or a pyoxigraph store given (e.g. one opened
+    read-only from disk by menaka_kg.database)."""
 
-    def __init__(self):
-        self._store = ox.Store()
+    def __init__(self, store: ox.Store | None = None):
+        self._store = ox.Store() if store is None else store
 
     def load(self, path) -> None:
         """Add a Turtle file, or standard input for "-", to the default graph."""

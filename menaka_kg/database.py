@@ -1,0 +1,835 @@
+"""A persistent store: the graph on disk (pyoxigraph's RocksDB store), loaded once and asked many times.
+
+A store is a folder (docs/store.md):
+
+    menaka-kg-store.json   the manifest: format version, current generation, the bundled graph it holds,
+                           the files loaded (name, checksum, triples, when) and the sources' horizon
+    write.lock             locked (flock) by the one process that writes
+    gen-N/                 generation N: a RocksDB database, never written again once published
+    gen-N/readers.lock     locked shared by every process that reads generation N
+
+Inside a generation each part is a named graph: the bundled ontology and data
+(https://w3id.org/menaka-kg/graph/ontology, …/data), each loaded file (…/graph/added/NAME), the
+readings of the reasoning layer (…/graph/derived) and an index of names (…/graph/name-index). Queries
+see their union, as on the in-memory store.
+
+What is atomic: a write (load, unload, upgrade) copies the current generation (a RocksDB checkpoint:
+hard links to its immutable files), changes the copy, and publishes it by replacing the manifest with
+one rename. Until then readers see the previous generation, which nothing writes (pyoxigraph's
+read-only mode is undefined while another process writes the same database, and RocksDB lets only one
+process open it for writing). A failing file, Ctrl-C or kill -9 leaves the manifest, so the store, as
+it was; the next write removes the unpublished copy. Old generations are removed by the next write once
+no reader holds them.
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import unicodedata
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from menaka_kg import reasoning, resources
+from menaka_kg.api import KnowledgeGraph
+from menaka_kg.errors import DataError, MenakaError, turtle_syntax_error
+from menaka_kg.names import NameIndex
+from menaka_kg.prefixes import BASE
+from menaka_kg.store import EmbeddedStore
+
+FORMAT = 1  # the layout above; a store of another format is refused with a clear error
+MANIFEST = "menaka-kg-store.json"
+WRITE_LOCK = "write.lock"
+READERS = "readers.lock"
+ONTOLOGY_GRAPH = ox.NamedNode(BASE + "graph/ontology")
+DATA_GRAPH = ox.NamedNode(BASE + "graph/data")
+ADDED = BASE + "graph/added/"
+NAME_GRAPH = ox.NamedNode(BASE + "graph/name-index")
+_NAME_KEY = BASE + "name-key/"  # + a normalized form: the labels that have it are its objects
+_HAS_LABEL = ox.NamedNode(BASE + "store#label")
+_INTERNAL = (reasoning.DERIVED_GRAPH, NAME_GRAPH)
+_BATCH = 200_000  # quads held at a time when many are written
+# Up to this size the files of a load are read in Python: each triple validated and the readings of the
+# subjects they touch updated in place. Larger loads are bulk-loaded (the parse and indexing in Rust, in
+# parallel) and the readings and names computed again for everything.
+SMALL_BYTES = 8_000_000
+SMALL_TRIPLES = 100_000
+
+
+def _write_in_batches(store, quads) -> int:
+    """Write quads with the bulk loader, _BATCH at a time (so memory stays bounded); how many."""
+    from itertools import islice
+    quads, count = iter(quads), 0
+    while batch := list(islice(quads, _BATCH)):
+        store.bulk_extend(batch)
+        count += len(batch)
+    return count
+
+
+class StoreError(MenakaError):
+    """A store that cannot be opened or written as asked: missing, of another format, busy."""
+
+
+class AdditionRefused(MenakaError):
+    """Files that do not conform, so nothing was loaded; `report` is their validation report."""
+
+    def __init__(self, report):
+        super().__init__(f"nothing loaded: {report.summary()}")
+        self.report = report
+
+
+def store_key() -> str:
+    """What a store's bundled graph, readings and names are computed from: the bundled files, the
+    reasoning layer and the name matcher with its query. A store made by a version whose key differs
+    holds an older bundled graph or readings, and says so (`menaka-kg store upgrade`)."""
+    from menaka_kg.cache import bundled_key
+    package = os.path.dirname(os.path.realpath(__file__))
+    return bundled_key([*resources.cache_inputs(), os.path.join(package, "names.py"),
+                        os.path.join(resources.queries_dir(), "internal", "names.rq")])
+
+
+def file_graph(name: str) -> ox.NamedNode:
+    return ox.NamedNode(ADDED + quote(name, safe=""))
+
+
+def checksum(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Database:
+    """A store folder: its manifest, its readers and its one writer."""
+
+    def __init__(self, path):
+        self.path = os.path.abspath(os.fspath(path))
+        self.manifest_path = os.path.join(self.path, MANIFEST)
+
+    def exists(self) -> bool:
+        return os.path.isfile(self.manifest_path)
+
+    def manifest(self) -> dict:
+        """The manifest, checked: a missing store, a damaged manifest or another format is an error."""
+        try:
+            with open(self.manifest_path, encoding="utf-8") as file:
+                manifest = json.load(file)
+        except FileNotFoundError:
+            raise StoreError(f"no menaka-kg store at {self.path}: make one with `menaka-kg store create --store "
+                             f"{self.path}` or `menaka-kg load FILE --store {self.path}`") from None
+        except (OSError, ValueError) as error:
+            raise StoreError(f"cannot read the store's manifest {self.manifest_path}: {error}") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            found = manifest.get("format") if isinstance(manifest, dict) else None
+            from menaka_kg import __version__
+            raise StoreError(f"the store at {self.path} has format {found!r}; menaka-kg {__version__} reads format "
+                             f"{FORMAT} only: open it with the menaka-kg that made it (its `export` can move the data)")
+        return manifest
+
+    def generation_path(self, number: int) -> str:
+        return os.path.join(self.path, f"gen-{number}")
+
+    def outdated(self) -> bool:
+        """Whether the store holds the bundled graph (or readings) of another menaka-kg version."""
+        return self.manifest()["bundled"]["key"] != store_key()
+
+    def note(self) -> str | None:
+        """A line to show the user when the store is outdated, else None."""
+        if not self.outdated():
+            return None
+        return (f"note: the store at {self.path} holds the bundled graph of menaka-kg "
+                f"{self.manifest()['bundled'].get('version', '?')}, which differs from this version's; "
+                f"`menaka-kg store upgrade --store {self.path}` brings it up to date")
+
+    # --- reading --------------------------------------------------------------------------------------
+    def open(self) -> "StoreGraph":
+        """The current generation, read-only, held for as long as the graph object lives."""
+        for _ in range(50):
+            manifest = self.manifest()
+            folder = self.generation_path(manifest["generation"])
+            try:
+                lock = os.open(os.path.join(folder, READERS), os.O_RDONLY)
+            except FileNotFoundError:  # a writer published a newer one and removed this one meanwhile
+                continue
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            if not os.path.exists(os.path.join(folder, READERS)):
+                os.close(lock)
+                continue
+            try:
+                raw = ox.Store.read_only(folder)
+            except OSError as error:
+                os.close(lock)
+                raise StoreError(f"cannot open the store at {self.path}: {error}") from None
+            return StoreGraph(self, manifest, raw, lock)
+        raise StoreError(f"the store at {self.path} kept changing while it was opened; try again")
+
+    # --- writing --------------------------------------------------------------------------------------
+    @contextmanager
+    def writing(self, create: bool = True):
+        """A Writer on a copy of the current generation (a new store when there is none and `create`),
+        holding the write lock; nothing is published unless its `commit` is called."""
+        if not self.exists():
+            if not create:
+                self.manifest()  # raises: no store
+            if os.path.isdir(self.path) and set(os.listdir(self.path)) - {WRITE_LOCK}:
+                raise StoreError(f"{self.path} is not empty and holds no menaka-kg store: give a new or empty folder")
+        try:
+            os.makedirs(self.path, exist_ok=True)
+            lock = os.open(os.path.join(self.path, WRITE_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(f"cannot write the store at {self.path}: {error.strerror or error}") from None
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(lock, 32, 0).decode(errors="replace").strip() or "?"
+                raise StoreError(f"another process (pid {holder}) is writing the store at {self.path}; "
+                                 "try again when it has finished") from None
+            os.ftruncate(lock, 0)
+            os.pwrite(lock, f"{os.getpid()}\n".encode(), 0)
+            manifest = self.manifest() if self.exists() else None
+            self._collect(keep=manifest["generation"] if manifest else None)
+            writer = Writer(self, manifest)
+            try:
+                yield writer
+            finally:
+                writer.discard()
+        finally:
+            os.close(lock)
+
+    def _collect(self, keep) -> None:
+        """Remove every generation but `keep` that no reader holds, and what killed writes left."""
+        for name in os.listdir(self.path):
+            folder = os.path.join(self.path, name)
+            if name.startswith(".trash-"):
+                shutil.rmtree(folder, ignore_errors=True)
+            if not (name.startswith("gen-") and os.path.isdir(folder)) or name == f"gen-{keep}":
+                continue
+            try:
+                lock = os.open(os.path.join(folder, READERS), os.O_RDONLY)
+            except FileNotFoundError:  # never published: a killed or failed write's copy
+                lock = None
+            try:
+                if lock is not None:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a reader still uses it: the next write removes it
+                os.close(lock)
+                continue
+            trash = os.path.join(self.path, f".trash-{name}-{os.getpid()}")
+            os.rename(folder, trash)
+            if lock is not None:
+                os.close(lock)
+            shutil.rmtree(trash, ignore_errors=True)
+
+    def backup(self, target) -> str:
+        """Copy the current generation, with a manifest naming it, into `target` (a new folder): a store
+        of its own. Readers and writers may go on meanwhile (the generation copied is immutable).
+        RocksDB hard-links its files when `target` is on the same filesystem, else copies them."""
+        target = os.path.abspath(os.fspath(target))
+        if os.path.exists(target):
+            raise StoreError(f"{target} exists: give a new folder to copy the store to")
+        graph = self.open()
+        try:
+            os.makedirs(target)
+            folder = os.path.join(target, "gen-1")
+            graph.endpoint.raw.backup(folder)
+            with open(os.path.join(folder, READERS), "w"):
+                pass
+            _sync_folder(folder)
+            manifest = {**graph.manifest, "generation": 1, "updated": _now()}
+            from menaka_kg.files import write_atomically
+            write_atomically(os.path.join(target, MANIFEST), json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        except OSError as error:
+            raise StoreError(f"cannot copy the store to {target}: {error.strerror or error}") from None
+        finally:
+            graph.close()
+        files = len(graph.manifest["files"])
+        return f"the bundled graph and {files} file{'' if files == 1 else 's'}"
+
+    @contextmanager
+    def scratch(self):
+        """A private writable copy of the current generation, removed afterwards (to validate an
+        addition against the store without changing it). In the store's folder when it can be written
+        (hard links, cheap), else in the system's temporary folder (a full copy)."""
+        import tempfile
+        manifest = self.manifest()
+        folder = self.generation_path(manifest["generation"])
+        parent = tempfile.mkdtemp(prefix=".scratch-", dir=self.path if os.access(self.path, os.W_OK) else None)
+        target = os.path.join(parent, "gen")
+        try:
+            source = self.open()
+            try:
+                source.endpoint.raw.backup(target)
+            finally:
+                source.close()
+            del source
+            yield ox.Store(target), manifest, folder
+        finally:
+            shutil.rmtree(parent, ignore_errors=True)
+
+
+class Writer:
+    """The changes of one write: applied to a copy of the current generation, published by `commit`."""
+
+    def __init__(self, database: Database, manifest: dict | None):
+        self.database = database
+        self.manifest = manifest
+        self.number = (manifest["generation"] if manifest else 0) + 1
+        self.folder = database.generation_path(self.number)
+        self.loaded = {entry["name"]: entry for entry in manifest["files"]} if manifest else {}
+        self.horizon = manifest.get("horizon") if manifest else None
+        self.changed = False
+        if manifest:
+            source = ox.Store.read_only(database.generation_path(manifest["generation"]))
+            source.backup(self.folder)
+            del source
+            self.store = ox.Store(self.folder)
+            self.bundled = manifest["bundled"]
+        else:
+            self.store = ox.Store(self.folder)
+            self._load_bundled()
+            self.changed = True
+
+    # --- the bundled graph ------------------------------------------------------------------------------
+    def _load_bundled(self) -> None:
+        from menaka_kg import __version__
+        for graph, paths in ((ONTOLOGY_GRAPH, resources.ontology_files()), (DATA_GRAPH, resources.data_files())):
+            memory = ox.Store()
+            for path in paths:
+                memory.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            self.store.bulk_extend(memory)
+        self.bundled = {"key": store_key(), "version": __version__, "loaded": _now(),
+                        "triples": sum(_count(self.store, g) for g in (ONTOLOGY_GRAPH, DATA_GRAPH))}
+        self._recompute()
+
+    def upgrade(self) -> bool:
+        """Replace the bundled graph by this version's and compute every reading and name again;
+        False when it is already this version's."""
+        if self.bundled["key"] == store_key():
+            return False
+        self.store.remove_graph(ONTOLOGY_GRAPH)
+        self.store.remove_graph(DATA_GRAPH)
+        self._load_bundled()
+        self.changed = True
+        return True
+
+    # --- loading and unloading files -----------------------------------------------------------------
+    def load(self, paths, name: str | None = None, validate: bool = True, fail_on: str = "violation") -> list:
+        """Load Turtle files, each into a graph of its own named after the file (or `name`, for one
+        file): all of them or, when one is unreadable or (with `validate`) does not conform, none. A file
+        already loaded under that name is replaced, or left as it is when its content is the same.
+        (name, what happened, entry) for each file; raises AdditionRefused with the report."""
+        if name is not None and len(paths) != 1:
+            raise StoreError("a name can be given to one file only")
+        plan, outcome = [], []
+        for path in paths:
+            path = os.fspath(path)
+            if path == "-" or not os.path.isfile(path):
+                raise DataError(f"cannot read {path}: " + ("give a file, not standard input" if path == "-" else "no such file"))
+            entry = {"name": name or os.path.basename(path), "path": os.path.abspath(path), "sha256": checksum(path),
+                     "bytes": os.path.getsize(path), "validated": validate}
+            entry["graph"] = file_graph(entry["name"]).value
+            old = self.loaded.get(entry["name"])
+            if any(p["name"] == entry["name"] for p, _ in plan):
+                raise StoreError(f"two files named {entry['name']}: give one of them another name with --name")
+            if old and old["sha256"] == entry["sha256"]:
+                outcome.append((entry["name"], "unchanged", old))
+                continue
+            plan.append((entry, old))
+        if not plan:
+            return outcome
+        if sum(entry["bytes"] for entry, _ in plan) <= SMALL_BYTES:
+            report = self._load_small(plan, validate, fail_on)
+        else:
+            report = self._load_bulk(plan, validate, fail_on)
+        for entry, old in plan:
+            if "triples" not in entry:  # a bulk load counted them as it read them
+                entry["triples"] = _count(self.store, ox.NamedNode(entry["graph"]))
+            entry["loaded"] = _now()
+            if report is not None:
+                entry["warnings"] = sum(1 for r in report.results if r.file == entry["path"] or r.file is None)
+            self.loaded[entry["name"]] = entry
+            outcome.append((entry["name"], "replaced" if old else "loaded", entry))
+        self.changed = True
+        return outcome
+
+    def _load_small(self, plan, validate, fail_on):
+        from menaka_kg.validation import read_input
+        inputs = [read_input(entry["path"]) for entry, _ in plan]
+        nodes = {_text(term) for file in inputs for t in file.triples for term in (t.subject, t.object)
+                 if isinstance(term, ox.NamedNode)}
+        for _, old in plan:
+            if old:
+                nodes |= _graph_nodes(self.store, ox.NamedNode(old["graph"]))
+        schema = any(_is_schema(t.predicate) for file in inputs for t in file.triples)
+        labels = {t.object for file in inputs for t in file.triples if _is_label(t.predicate, t.object)}
+        for _, old in plan:
+            if old:
+                labels |= _graph_labels(self.store, ox.NamedNode(old["graph"]))
+        before = reasoning.subjects_of(self.store, nodes)
+        for entry, old in plan:
+            if old:
+                self.store.remove_graph(ox.NamedNode(old["graph"]))
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(entry["graph"]))
+                 for (entry, _), file in zip(plan, inputs) for t in file.triples]
+        # a transaction costs about 0.1 ms a triple on disk; the bulk loader far less, past its set-up
+        (self.store.extend if len(quads) < 5000 else self.store.bulk_extend)(quads)
+        report = None
+        if validate:
+            report = validate_addition(self.store, [ox.NamedNode(e["graph"]) for e, _ in plan], inputs, fail_on)
+            if not report.conforms:
+                raise AdditionRefused(report)
+        self._bring_up_to_date(nodes, before, schema, labels)
+        return report
+
+    def _load_bulk(self, plan, validate, fail_on):
+        for _, old in plan:
+            if old:
+                self.store.remove_graph(ox.NamedNode(old["graph"]))
+        for entry, _ in plan:
+            try:
+                self.store.bulk_load(path=entry["path"], format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(entry["graph"]),
+                                     base_iri=_file_iri(entry["path"]))
+            except SyntaxError as error:
+                raise turtle_syntax_error(entry["path"], error) from None
+        report = None
+        if validate:
+            report = validate_addition(self.store, [ox.NamedNode(e["graph"]) for e, _ in plan], None, fail_on)
+            if not report.conforms:
+                raise AdditionRefused(report)
+        self._recompute(new_files=[entry for entry, _ in plan])
+        return report
+
+    def unload(self, name: str) -> dict:
+        """Remove a loaded file (by its name in the store); its entry."""
+        entry = self.loaded.get(name)
+        if entry is None:
+            names = ", ".join(sorted(self.loaded)) or "none"
+            raise StoreError(f"no file named {name!r} is loaded in the store (loaded: {names})")
+        graph = ox.NamedNode(entry["graph"])
+        if entry["triples"] <= SMALL_TRIPLES:
+            nodes = _graph_nodes(self.store, graph)
+            schema = any(_is_schema(q.predicate) for q in self.store.quads_for_pattern(None, None, None, graph))
+            labels = _graph_labels(self.store, graph)
+            before = reasoning.subjects_of(self.store, nodes)
+            self.store.remove_graph(graph)
+            self._bring_up_to_date(nodes, before, schema, labels)
+        else:
+            self.store.remove_graph(graph)
+            self._recompute()
+        del self.loaded[name]
+        self.changed = True
+        return entry
+
+    # --- readings and names -----------------------------------------------------------------------------
+    def _bring_up_to_date(self, nodes: set, before: set, schema: bool, labels: set) -> None:
+        """Readings and names after a change of the facts about `nodes` (`before`: the subjects they
+        bore on before it) and of the `labels` (literals); everything again when the change moved the
+        sources' horizon or the schema."""
+        if schema:
+            self._recompute()
+            return
+        horizon = reasoning.horizon(self.store)
+        after = reasoning.subjects_of(self.store, nodes)
+        moved = reasoning.horizon_subjects(self.store, _day(self.horizon), horizon)
+        reasoning.update(self.store, before | after | moved, touched=nodes, last_day=horizon)
+        self.horizon = _iso(horizon)
+        for label in labels:
+            quad = _label_quad(label)
+            if any(q.graph_name not in _INTERNAL and _is_label(q.predicate, label)
+                   for q in self.store.quads_for_pattern(None, None, label)):
+                self.store.add(quad)
+            else:
+                self.store.remove(quad)
+
+    def _recompute(self, new_files=()) -> None:
+        """Every reading and name again. The reasoning reads its inputs from an in-memory store: the new
+        files' inputs read from the files, the rest from the store's other graphs (reading them out of
+        RocksDB term by term is what takes the time). The name index is made in the same pass. Each
+        part is written in batches, so memory stays bounded."""
+        facts, labels = ox.Store(), []
+        typed = reasoning.typed_subjects(self.store)
+        new_graphs = {entry["graph"] for entry in new_files}
+        label_predicates = {ox.NamedNode(p) for p in name_predicates()}
+
+        def take(triples) -> int:
+            batch, count = [], 0
+            for t in triples:
+                count += 1
+                if reasoning.is_input(t, typed):
+                    batch.append(ox.Quad(t.subject, t.predicate, t.object))
+                    if len(batch) >= _BATCH:
+                        facts.extend(batch)
+                        batch = []
+                elif t.predicate in label_predicates and isinstance(t.object, ox.Literal):
+                    labels.append(t.object)
+            facts.extend(batch)
+            return count
+
+        wanted = " ".join(str(p) for p in reasoning.input_predicates() | label_predicates)
+        for graph in self.store.named_graphs():
+            if graph not in _INTERNAL and graph.value not in new_graphs:  # only the predicates wanted
+                take(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {wanted} }} ?s ?p ?o }} }}"))
+        for entry in new_files:
+            with open(entry["path"], "rb") as file:
+                entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=_file_iri(entry["path"]),
+                                                 lenient=True))
+        del typed
+        self.store.remove_graph(NAME_GRAPH)
+        _write_in_batches(self.store, map(_label_quad, labels))
+        del labels
+        self.store.remove_graph(reasoning.DERIVED_GRAPH)
+        _write_in_batches(self.store, reasoning.derived_quads(self.store, facts=facts))
+        self.horizon = _iso(reasoning.horizon(facts))
+
+    # --- publishing ---------------------------------------------------------------------------------------
+    def commit(self) -> None:
+        """Publish the copy as the store's current generation (one rename of the manifest)."""
+        if not self.changed:
+            return
+        from menaka_kg.files import write_atomically
+        self.horizon = _iso(reasoning.horizon(self.store)) if self.horizon is None else self.horizon
+        self.store.flush()
+        del self.store
+        with open(os.path.join(self.folder, READERS), "w"):
+            pass
+        _sync_folder(self.folder)
+        manifest = {"format": FORMAT, "generation": self.number, "bundled": self.bundled,
+                    "files": sorted(self.loaded.values(), key=lambda e: e["name"]), "horizon": self.horizon,
+                    "updated": _now()}
+        write_atomically(self.database.manifest_path, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        _sync_folder(self.database.path, files=False)
+        self.manifest, self.changed, self.folder = manifest, False, None
+        self.database._collect(keep=self.number)
+
+    def discard(self) -> None:
+        """Drop an unpublished copy (after a failure, or when nothing changed)."""
+        if self.folder is None:
+            return
+        if hasattr(self, "store"):
+            del self.store
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder = None
+
+
+# --- the graph of a store --------------------------------------------------------------------------------
+
+class StoreGraph(KnowledgeGraph):
+    """A KnowledgeGraph on one generation of a store, read-only."""
+
+    def __init__(self, database: Database, manifest: dict, raw: ox.Store, lock: int):
+        super().__init__(EmbeddedStore(raw), bundled=True, names=StoreNames(raw))
+        self.database = database
+        self.manifest = manifest
+        self._lock = lock
+
+    def close(self) -> None:
+        """Let go of the generation (the graph is not usable afterwards)."""
+        if self._lock is not None:
+            self.endpoint = self._names = None
+            os.close(self._lock)
+            self._lock = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001  (interpreter shutdown)
+            pass
+
+    def files(self) -> list[dict]:
+        """The files loaded, as the manifest lists them."""
+        return self.manifest["files"]
+
+    def info(self):
+        """As KnowledgeGraph.info, with the number of triples from the manifest (bundled + files)."""
+        from menaka_kg.api import Info
+        facts = super().info()
+        triples = self.manifest["bundled"]["triples"] + sum(e["triples"] for e in self.manifest["files"])
+        return Info(triples, facts.classes, facts.span, facts.sources)
+
+    def validate(self, paths_or_graph, fail_on: str = "violation"):
+        """Check Turtle files as an addition to the store (nothing is loaded)."""
+        paths = paths_or_graph if isinstance(paths_or_graph, (list, tuple)) else [paths_or_graph]
+        return validate_files_against(self.database, paths, fail_on)
+
+    def graph_parts(self, include, inferred: bool = False) -> dict:
+        """The store's parts for an export (menaka_kg.export): ontology, data, derived, the loaded files
+        as "added", and the bundled shapes, each as canonical triples."""
+        from menaka_kg import export
+        unknown = [part for part in include if part not in export.PARTS]
+        if unknown:
+            raise StoreError(f"cannot include {', '.join(unknown)}: choose among {', '.join(export.PARTS)}")
+        raw = self.endpoint.raw
+        graphs = {"ontology": [ONTOLOGY_GRAPH], "data": [DATA_GRAPH], "derived": [reasoning.DERIVED_GRAPH],
+                  "added": [file_graph(entry["name"]) for entry in self.files()]}
+        parts = {}
+        for part in [*include, *(["added"] if self.files() else [])]:
+            if part == "shapes":
+                parts[part] = export.canonical(export._file_triples(resources.shape_files()), part)
+            else:
+                parts[part] = export.canonical([q.triple for g in graphs[part] for q in raw.quads_for_pattern(None, None, None, g)], part)
+        if inferred:
+            parts["inferred"] = export.canonical(export.inferred_triples([t for ts in parts.values() for t in ts]), "inferred")
+        return parts
+
+
+class _OnDemand(dict):
+    """A dict that completes a key from `load(key)` the first time it is asked for (and everything from
+    `load_all()` when all its items are)."""
+
+    def __init__(self, data, load, load_all):
+        super().__init__(data)
+        self._load, self._load_all, self._tried = load, load_all, set()
+
+    def _ensure(self, key):
+        if key not in self._tried:
+            self._tried.add(key)
+            self._load(key)
+
+    def get(self, key, default=None):
+        self._ensure(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key):
+        self._ensure(key)
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key):
+        self._ensure(key)
+        return dict.__getitem__(self, key)
+
+    def items(self):
+        self._load_all()
+        return dict.items(self)
+
+
+class StoreNames(NameIndex):
+    """The name index of a store, read as needed. The store keeps, for each normalized form, the labels
+    that have it (its name-index graph), so resolving a name costs a lookup of its form and the names
+    query on those labels or nodes, not the whole index. menaka_kg.names keeps the matching rules; this
+    only gives it the rows of the names query it needs."""
+
+    def __init__(self, store: ox.Store):
+        self._store, self._rows = store, set()
+        super().__init__([])
+        self._entries = _OnDemand(self._entries, self._fetch_key, self._fetch_all)
+        self._labels = _OnDemand(self._labels, lambda key: self._fetch(nodes=[key[0]]), self._fetch_all)
+        self._kinds = _OnDemand(self._kinds, lambda iri: self._fetch(nodes=[iri]), self._fetch_all)
+        roles = _base_nodes(store)  # matched by their IRI's local name too: always in the index
+        self._fetch(nodes=roles)
+
+    def _fetch_key(self, key: str) -> None:
+        labels = [q.object for q in self._store.quads_for_pattern(_bucket(key), _HAS_LABEL, None, NAME_GRAPH)]
+        self._fetch(labels=labels)
+
+    def _fetch(self, nodes=None, labels=None) -> None:
+        rows = [row for row in _names_rows(self._store, nodes, labels) if row not in self._rows]
+        self._rows.update(rows)
+        part = NameIndex(rows)
+        for mapping in ("_entries", "_labels", "_kinds", "_countries"):
+            mine, theirs = getattr(self, mapping, None), getattr(part, mapping, None)
+            if isinstance(theirs, set):
+                mine.update(theirs)
+                continue
+            for key, value in (theirs or {}).items():
+                if isinstance(value, list):
+                    dict.setdefault(mine, key, []).extend(value)
+                elif isinstance(value, set):
+                    dict.setdefault(mine, key, set()).update(value)
+                else:
+                    dict.__setitem__(mine, key, value)
+
+    def _fetch_all(self) -> None:
+        if not getattr(self, "_all", False):
+            self._all = True
+            self._fetch()
+
+
+def _base_nodes(store) -> list[str]:
+    """The roles: the sub-properties of sem:hasActor."""
+    from menaka_kg.prefixes import PREFIXES
+    return sorted({_text(q.subject) for q in store.quads_for_pattern(
+        None, ox.NamedNode(PREFIXES["rdfs"] + "subPropertyOf"), ox.NamedNode(PREFIXES["sem"] + "hasActor"))})
+
+
+def _names_rows(store, nodes=None, labels=None) -> list[tuple]:
+    """The rows of the names query (queries/internal/names.rq): every row, or those of `nodes` (IRI
+    strings) or of `labels` (literals)."""
+    text = resources.internal_query("names")
+    if nodes is not None or labels is not None:
+        terms = [str(_term(node)) for node in nodes] if nodes is not None else [str(label) for label in labels]
+        if not terms:
+            return []
+        where = text.find("WHERE {")
+        if where < 0:
+            raise StoreError("queries/internal/names.rq has no 'WHERE {'")
+        variable = "?node" if nodes is not None else "?label"
+        text = f"{text[:where + 7]} VALUES {variable} {{ {' '.join(terms)} }} {text[where + 7:]}"
+    return [tuple(_text(solution[v]) for v in ("node", "kind", "label", "labelKind"))
+            for solution in store.query(text, use_default_graph_as_union=True)]
+
+
+_NAME_PREDICATES = []
+
+
+def name_predicates() -> set[str]:
+    """The predicates the names query reads labels with: every IRI its text names (a triple with one of
+    them and a literal object is a label the name index keeps)."""
+    if not _NAME_PREDICATES:
+        import re
+        text = resources.internal_query("names")
+        prefixes = dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", text))
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().upper().startswith(("PREFIX", "#")))
+        found = set(re.findall(r"<([^>\s]+)>", body))
+        found |= {prefixes[p] + local for p, local in re.findall(r"(?<![\w?$])([\w-]+):([\w-]+)", body) if p in prefixes}
+        _NAME_PREDICATES.append(found)
+    return _NAME_PREDICATES[0]
+
+
+def _is_label(predicate, obj) -> bool:
+    return predicate.value in name_predicates() and isinstance(obj, ox.Literal)
+
+
+def _bucket(text: str) -> ox.NamedNode:
+    """The name-index node of a label or name: its letters and digits, case and accents folded. Coarser
+    than menaka_kg.names.normalize (two labels it matches share a bucket) and much faster to compute;
+    the names query and the matcher then sort the bucket's labels out."""
+    return ox.NamedNode(_NAME_KEY + "".join(filter(str.isalnum, unicodedata.normalize("NFKD", text.casefold()))))
+
+
+def _label_quad(label: ox.Literal) -> ox.Quad:
+    return ox.Quad(_bucket(label.value), _HAS_LABEL, label, NAME_GRAPH)
+
+
+def _graph_labels(store, graph) -> set:
+    return {q.object for q in store.quads_for_pattern(None, None, None, graph) if _is_label(q.predicate, q.object)}
+
+
+# --- validation ---------------------------------------------------------------------------------------------
+
+class _UnionView:
+    """A store whose queries see the union of its graphs (the shapes' checks query the default graph)
+    and whose nodes, for the count of nodes checked, are those of the `graphs` added."""
+
+    def __init__(self, store, graphs):
+        self._store, self._graphs = store, graphs
+
+    def query(self, text, **_):
+        return self._store.query(text, use_default_graph_as_union=True)
+
+    def quads_for_pattern(self, *pattern):
+        return self._store.quads_for_pattern(*pattern)
+
+    def __iter__(self):
+        for graph in self._graphs:
+            yield from self._store.quads_for_pattern(None, None, None, graph)
+
+
+def validate_addition(store, graphs, inputs, fail_on: str = "violation"):
+    """Validate what `graphs` add to `store` (they are in it already): the one place the store calls
+    the validator. `inputs` are the files as menaka_kg.validation reads them (for small additions: only
+    their nodes are checked, and results say where they are written) or None (bulk loads: everything is
+    checked and the results on the added nodes kept).
+
+    This uses today's engine (menaka_kg.validation.validate_store) on the store; the validator's own
+    function for an addition to a store replaces its body when it lands."""
+    from menaka_kg.validation import SEVERITIES, ValidationResult, _focus_nodes, validate_store
+    view = _UnionView(store, graphs)
+    if inputs is not None:
+        report = validate_store(view, _focus_nodes(view, inputs))
+    else:
+        report = validate_store(view)
+        report.results = [r for r in report.results
+                          if any(True for g in graphs for _ in store.quads_for_pattern(_term(r.focus), None, None, g))]
+    located = []
+    for result in report.results:
+        node = _term(result.focus)
+        where = next(((f.name, f.line_of(node)) for f in (inputs or []) if node in f.subjects), (None, None))
+        located.append(ValidationResult(**{**result.__dict__, "file": where[0], "line": where[1]}))
+    report.results = located
+    report.files = [f.name for f in inputs] if inputs else [g.value[len(ADDED):] for g in graphs]
+    report.fail_on = fail_on.capitalize()
+    if report.fail_on not in SEVERITIES:
+        raise ValueError(f"fail_on must be one of {', '.join(s.lower() for s in SEVERITIES)}")
+    return report
+
+
+def validate_files_against(database: Database, paths, fail_on: str = "violation"):
+    """Validate Turtle files as an addition to a store, on a scratch copy of it (the store is not changed)."""
+    from menaka_kg.validation import read_input
+    inputs = [read_input(path) for path in paths]
+    with database.scratch() as (store, _, _):
+        graphs = [file_graph(f"validate-{number}") for number in range(len(inputs))]
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for graph, file in zip(graphs, inputs) for t in file.triples)
+        report = validate_addition(store, graphs, inputs, fail_on)
+        del store
+    return report
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+def _count(store, graph) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def _graph_nodes(store, graph) -> set[str]:
+    """The IRIs a graph mentions as subject or object."""
+    return {_text(term) for q in store.quads_for_pattern(None, None, None, graph) for term in (q.subject, q.object)
+            if isinstance(term, ox.NamedNode)}
+
+
+def _is_schema(predicate) -> bool:
+    """Whether a triple changes the classes or roles (and so the kind of every name)."""
+    return predicate.value.startswith("http://www.w3.org/2000/01/rdf-schema#sub")
+
+
+def _text(term) -> str | None:
+    if term is None:
+        return None
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def _term(text: str):
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+
+def _file_iri(path: str) -> str:
+    from pathlib import Path
+    return Path(path).resolve().as_uri()
+
+
+def _day(text):
+    from datetime import date
+    return date.fromisoformat(text) if text else None
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _sync_folder(folder: str, files: bool = True) -> None:
+    """Make a folder's files (and its entries) durable before the manifest points to them."""
+    if files:
+        for name in os.listdir(folder):
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                handle = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(handle)
+                finally:
+                    os.close(handle)
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
