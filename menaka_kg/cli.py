@@ -111,13 +111,16 @@ def queries(name):
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter (repeatable): a name, IRI or prefixed name; a date like 2022-06.")
 @format_option()
+@click.option("--explain", is_flag=True,
+              help="Print each row's why (the rule that gave its certainty and standing) under the table.")
 @graph_options
-def query(name, params, fmt, data, no_bundled, endpoint):
+def query(name, params, fmt, explain, data, no_bundled, endpoint):
     """Run the stored query NAME.
 
     \b
     Examples:
       menaka-kg query controller-at -p place=Andéramboukane -p date=2022-06
+      menaka-kg query controller-at -p place=Tamalat -p date=2023-05 --explain
       menaka-kg query events-of -p actor=JNIM -p from=2022-10 --format csv
       menaka-kg query casualties -p event=event:2022-03-09-insinane-attack
       menaka-kg query controller-at -p place=Tamalat -p date=2022 --endpoint http://127.0.0.1:7878/query
@@ -128,8 +131,11 @@ def query(name, params, fmt, data, no_bundled, endpoint):
         if not (pair := split_param(param)):
             raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
         values[pair[0]] = pair[1]
+    if explain and fmt != "table":
+        raise click.UsageError(f"--explain goes with the table; the {fmt} output has the why column already")
     kg = open_graph(data, no_bundled, endpoint)
-    click.echo(kg.query(name, **values).format(fmt), nl=False)
+    answer = kg.query(name, **values)
+    click.echo(answer.explained() if explain else answer.format(fmt), nl=False)
 
 
 @cli.command()

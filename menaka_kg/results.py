@@ -113,6 +113,20 @@ class Results:
                                    for k, v in row.items() if v is not None}, ensure_ascii=False) + "\n"
                        for row in self)
 
+    def explained(self) -> str:
+        """The table without the `why` column, then each row's why, numbered in row order."""
+        from menaka_kg.errors import QueryError
+        if "why" not in self.variables:
+            raise QueryError("this query gives no why column to explain")
+        keep = [i for i, var in enumerate(self.variables) if var != "why"]
+        table = Results([self.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in self.rows]).to_table()
+        named = next((var for var in self.variables if var.endswith("Label")), None)
+        lines = []
+        for number, row in enumerate(self, start=1):
+            name = row.get(named) or "" if named else ""
+            lines.append(f"{number}. {name + ' — ' if name else ''}{row['why']}")
+        return table + "\nWhy:\n" + "\n".join(lines) + ("\n" if lines else "")
+
     def to_table(self) -> str:
         """An aligned table for people: labels stand in for IRIs that have a ...Label column."""
         shown = [v for v in self.variables if not (f"{v}Label" in self.variables)]
