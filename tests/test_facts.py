@@ -219,3 +219,28 @@ def test_the_menaka_region_except_the_town_is_held_whole_by_isgs_in_may_2023(kg)
 def test_isgs_claims_the_border_from_the_late_may_attacks(kg):
     values = node(kg, A + "control-mali-niger-border-menaka-isgs-2022-05-isgs-claim")
     assert (one(values, "hasEarliestBeginTimeStamp"), one(values, "hasLatestBeginTimeStamp")) == (D("2022-05-20"), D("2022-05-31"))
+
+
+def test_the_un_gives_the_50000_displaced_in_menaka_city(kg):
+    values = node(kg, P + "claim/2022-08-menaka-un-displaced")
+    assert one(values, "wasAttributedTo") == P + "actor/un"
+
+
+def test_no_figure_is_given_before_the_fighting_it_counts(kg):
+    rows = kg.sparql("""
+        PREFIX mk: <https://w3id.org/menaka-kg/ontology#>
+        PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+        SELECT ?claim WHERE {
+          ?claim mk:aboutEvent ?event ; mk:asOfEarliest ?given .
+          ?event sem:hasEarliestBeginTimeStamp ?begin .
+          FILTER (?given < ?begin)
+        }""")
+    assert not rows.rows, [row["claim"] for row in rows]
+
+
+def test_places_carry_no_fact_that_neither_source_nor_a_cited_page_gives(kg):
+    tidermene = node(kg, P + "place/tidermene")
+    assert not any("Gamou" in text for text in tidermene["description"])
+    tin_fadimata = node(kg, P + "place/tin-fadimata")
+    assert not any("founded" in text for text in tin_fadimata["description"])
+    assert any("Wikipedia article on the movement" in text for text in tin_fadimata["historyNote"])
