@@ -244,3 +244,42 @@ def test_places_carry_no_fact_that_neither_source_nor_a_cited_page_gives(kg):
     tin_fadimata = node(kg, P + "place/tin-fadimata")
     assert not any("founded" in text for text in tin_fadimata["description"])
     assert any("Wikipedia article on the movement" in text for text in tin_fadimata["historyNote"])
+
+
+# --- Nodes for what the sources say and the graph lacked (issue 12, item 4) -------------------------
+
+def test_force_strengths_are_figures_of_their_own_category(kg):
+    launch = claimants(kg, "event:menaka-offensive")
+    assert ("Wikipedia contributors", "force strength", 100, None, None) in launch   # several hundred fighters
+    assert ("Wikipedia contributors", "force strength", 100, None, None) in claimants(kg, "event:2022-03-08-tamalat-raid")
+    assert ("Wikipedia contributors", "force strength", 20, None, 50) in claimants(kg, "event:2022-06-wagner-arrival-menaka")
+    strength = node(kg, P + "claim/menaka-offensive-wikipedia-contributors-isgs-strength")
+    assert strength["type"] == {"https://w3id.org/menaka-kg/ontology#FigureClaim"}  # a size, not a toll
+    assert one(strength, "hasLatestBeginTimeStamp") == D("2022-03-08")
+
+
+def test_the_women_and_children_of_the_mayor_of_tamalat_s_toll(kg):
+    claims = claimants(kg, "event:2022-03-08-tamalat-raid")
+    assert ("Mayor of Tamalat", "killed or wounded", 25, 25, 25) in claims
+    assert ("Mayor of Tamalat", "killed or wounded", 7, 7, 7) in claims
+
+
+def test_the_arrests_before_the_ansongo_executions(kg):
+    arrests = node(kg, E + "2022-arrests-before-tessit-ansongo")
+    assert arrests["eventType"] == {P + "event-type/arrests"}
+    assert one(arrests, "hasLatestBeginTimeStamp") == D("2022-03-21") and "hasEarliestBeginTimeStamp" not in arrests
+    assert ("Wikipedia contributors", "captured", 3, None, 4) in claimants(kg, "event:2022-arrests-before-tessit-ansongo")
+
+
+def test_isgs_claims_the_petel_kole_attack_in_june(kg):
+    claim = node(kg, P + "claim/2022-04-12-petel-kole-attack-isgs-responsibility")
+    assert one(claim, "aboutEvent") == E + "2022-04-12-petel-kole-attack"
+    assert one(claim, "wasAttributedTo") == P + "actor/isgs"
+    assert (one(claim, "asOfEarliest"), one(claim, "asOfLatest")) == (D("2022-06-01"), D("2022-06-30"))
+
+
+def test_isgs_pulls_out_of_anderamboukane_before_the_june_attack(kg):
+    pull_out = node(kg, E + "2022-06-anderamboukane-isgs-withdrawal")
+    assert pull_out["eventType"] == {P + "event-type/non-violent-transfer-of-territory"}
+    assert one(node(kg, A + "control-anderamboukane-isgs-by-2022-05"), "endedBy") == E + "2022-06-anderamboukane-isgs-withdrawal"
+    assert one(pull_out, "hasLatestEndTimeStamp") <= one(node(kg, E + "2022-06-anderamboukane-recapture"), "hasLatestEndTimeStamp")
