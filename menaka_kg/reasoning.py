@@ -390,20 +390,30 @@ def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
         _quad(node, "weight", ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
         _quad(node, "certainNote", ox.Literal(_certain_note(reading))),
         _quad(node, "presumptionNote", ox.Literal(reading.note)),
-        _quad(node, "readingNote", ox.Literal(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}"
-                                              if reading.area else "")),
+        _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
+        # how a rival names it in a `why`: its assertion, the place's own before an area's
+        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} (via {labels.get(reading.area, shorten(reading.area))})"
+                                              if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:
         quads.append(_quad(node, "readingPlace", _term(reading.place)))
     quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
     if reading.area:
         quads.append(_quad(node, "viaArea", _term(reading.area)))
-    if reading.presumed_until:
+    if reading.presumed_until and reading.presumed_until != OPEN_END:
         quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
     if reading.ended_by:
         quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
     quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
     return quads
+
+
+def _reading_note(reading: Reading, labels: dict[str, str]) -> str:
+    """What the reading is beside its assertion, for its `why`: a denial, an area's control passed down."""
+    notes = ["a denial: it is said not to hold"] if reading.assertion.denied else []
+    if reading.area:
+        notes.append(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}")
+    return "; ".join(notes)
 
 
 def _certain_note(reading: Reading) -> str:

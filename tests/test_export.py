@@ -151,7 +151,7 @@ def test_snapshot_states_who_held_what(snapshot):
 
 def test_each_snapshot_triple_is_traceable_to_its_assertion(snapshot):
     rdf, prov = PREFIXES["rdf"], PREFIXES["prov"]
-    direct = [t for t in snapshot if str(t[1]).startswith(MK) and str(t[1]) != MK + "certainty"]
+    direct = [t for t in snapshot if str(t[1]).startswith(MK) and str(t[1]) not in (MK + "certainty", MK + "standing")]
     assert direct
     for s, p, o in direct:
         statements = set(snapshot.subjects(URIRef(rdf + "subject"), s)) & set(snapshot.subjects(URIRef(rdf + "object"), o))
@@ -159,6 +159,7 @@ def test_each_snapshot_triple_is_traceable_to_its_assertion(snapshot):
         assert statements, (s, p, o)
         for statement in statements:
             assert str(snapshot.value(statement, URIRef(MK + "certainty"))) in ("definite", "presumed")
+            assert str(snapshot.value(statement, URIRef(MK + "standing"))) in ("best", "tied")
             assert str(snapshot.value(statement, URIRef(prov + "wasDerivedFrom"))).startswith(PREFIXES["assertion"])
 
 
