@@ -92,7 +92,7 @@ PLACE_COLUMNS = tuple(level[0] for level in LEVELS)
 COLUMNS = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
            "inter1", "actor2", "assoc_actor_2", "inter2", "civilian_targeting", *PLACE_COLUMNS, "latitude",
            "longitude", "geo_precision", "source", "notes", "fatalities", "tags", "timestamp")
-_GEO_PRECISIONS = {"", "1", "2", "3"}
+_GEO_LINES = {"": "", **{code: f"    mk:geoPrecision {code} ;\n" for code in ("1", "2", "3")}}
 
 # link rules (ontology/menaka.ttl, link rule scheme)
 SAME_PLACE, NESTED_PLACE = "mkc:same-place-link", "mkc:nested-place-link"
@@ -289,7 +289,7 @@ class AcledImporter:
         self._types = {}  # (event_type, sub_event_type) -> EventType
         self._sides = {}  # (1 or 2, actor, associated actors, inter) -> Side
         self._latest_timestamp = None
-        self._last_timestamp = (None, "")  # rows of one upload share a timestamp: the last one's line is kept
+        self._last_timestamp = (None, "")  # the last timestamp cell and its line: rows of one upload share it
         self._targeting = {}  # civilian_targeting cell -> its line
         self._index = self._cells_of = None
         self._document_term = term(self.document)
@@ -337,23 +337,17 @@ class AcledImporter:
         if not (fatalities.isascii() and fatalities.isdigit()):
             cells.integer("fatalities", 0)  # raises, or accepts a sign
         killed = int(fatalities)
-        if geo not in _GEO_PRECISIONS:
+        geo = _GEO_LINES.get(geo)
+        if geo is None:
             cells.integer("geo_precision", 1, 3, required=False)
         if "civilian_targeting" in index.missing:
             targeting = ""
         else:
             targeting = self._targeting.get(targeting) or self._targeting_line(cells)
-        if timestamp:
-            if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) < 12):
-                cells.timestamp()
-            timestamp = int(timestamp)
-            if self._latest_timestamp is None or timestamp > self._latest_timestamp:
-                self._latest_timestamp = timestamp
-            if timestamp != self._last_timestamp[0]:
-                self._last_timestamp = (timestamp, f" ;\n    dct:modified {datetime_literal(timestamp)}")
+        if timestamp == self._last_timestamp[0]:
             modified = self._last_timestamp[1]
         else:
-            modified = ""
+            modified = self._timestamp_line(cells, timestamp)
         if latitude and longitude:
             try:
                 if not (-90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180):
@@ -380,21 +374,22 @@ class AcledImporter:
         section = self._section_prefix + event_id
         provenance = f"    prov:wasDerivedFrom {section} ;\n    prov:wasAttributedTo actor:acled ;\n"
         sources = f" ;\n    mk:citedSources {literal(cited)}" if cited else ""
-        description = literal(notes) if notes else literal(
-            f"ACLED codes a {kind.sub_name} event at {location} on {dating.text} and gives no notes.")
+        if not notes:
+            notes = f"ACLED codes a {kind.sub_name} event at {location} on {dating.text} and gives no notes."
+        if '"' in notes or "\\" in notes or "\n" in notes or "\r" in notes:
+            notes = literal(notes)[1:-1]
         if place_names:
             names = tuple(dict.fromkeys(names + place_names))
         names = f"    mk:nameInSource {', '.join(literal(n) for n in names)} ;\n" if names else ""
         if tags:
             tags = [t for t in dict.fromkeys(t.strip() for t in tags.split(";")) if t]
             tags = f"    mk:tag {', '.join(literal(t) for t in tags)} ;\n" if tags else ""
-        geo = f"    mk:geoPrecision {geo} ;\n" if geo else ""
         out.append(
             f"{section} a mk:SourceSection ;\n    skos:prefLabel {self._section_label}{event_id}\" ;\n"
             f"    dct:isPartOf {self._document_term} ;\n    mk:sectionPath \"{event_id}\"{modified}{sources} .\n\n"
             f"{event} a mk:Event ;\n"
             f"    skos:prefLabel \"ACLED {event_id}: {kind.sub_label} at {place.label_text}\" ;\n"
-            f"    dct:identifier \"{event_id}\" ;\n    dct:description {description} ;\n"
+            f"    dct:identifier \"{event_id}\" ;\n    dct:description \"{notes}\" ;\n"
             f"    sem:eventType {kind.term} ;\n    sem:hasPlace {place.term} ;\n{roles}{names}"
             f"{dating.event_bounds}{targeting}{tags}{inter}{geo}{provenance}    mk:assertionMode mkc:reported .\n\n"
             f"acled-claim:{event_id}-fatalities a mk:CasualtyClaim ;\n"
@@ -410,9 +405,24 @@ class AcledImporter:
         if curated:
             out.append(self._links(event_id, event, kind, place, dating, curated, link_groups))
         else:
-            self._unlinked(event_id)
+            self.summary.unlinked += 1
+            if len(self.summary.unlinked_ids) < SHOWN:
+                self.summary.unlinked_ids.append(event_id)
         self.summary.rows += 1
         return out[0] if len(out) == 1 else "".join(out)
+
+    def _timestamp_line(self, cells, text: str) -> str:
+        """The dct:modified line of ACLED's timestamp cell, kept for the next rows (one upload shares it)."""
+        line = ""
+        if text:
+            if not (text.isascii() and text.isdigit() and len(text) < 12):
+                cells.timestamp()
+            timestamp = int(text)
+            if self._latest_timestamp is None or timestamp > self._latest_timestamp:
+                self._latest_timestamp = timestamp
+            line = f" ;\n    dct:modified {datetime_literal(timestamp)}"
+        self._last_timestamp = (text, line)
+        return line
 
     def _targeting_line(self, cells) -> str:
         """The mk:civilianTargeting line of ACLED's civilian_targeting cell (checked here, then cached)."""
