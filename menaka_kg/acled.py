@@ -49,7 +49,6 @@ _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_nam
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WORDS_DATE = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
-_EVENT_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_-]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 
 # time_precision: (days before, days after) the recorded date, or None for its whole month; the unit
@@ -325,25 +324,31 @@ class AcledImporter:
             self._index, self._cells_of = index, operator.itemgetter(*(index[c] for c in COLUMNS))
         (event_id, event_date, precision, event_type, sub_type, actor1, assoc1, inter1, actor2, assoc2, inter2,
          targeting, country, admin1, admin2, admin3, location, latitude, longitude, geo, cited, notes, fatalities,
-         tags, timestamp) = map(str.strip, self._cells_of(row))
+         tags, timestamp) = self._cells_of(row)
+        # The cells are used as read; a cell with spaces around it, or a bad one, takes the slower path
+        # (Cells strips and checks), and the pieces are cached under the cells as read.
         cells = Cells(number, row, index)
         if not (event_id and fatalities and location and country and actor1):
             for column in REQUIRED_COLUMNS:
                 cells.text(column)
-        if not _EVENT_ID.match(event_id):
-            raise cells.error("event_id_cnty", f"'{event_id}' is not an ACLED event id (letters and digits)")
-        dating = self._dates.get((event_date, precision)) or self._dating(cells)
-        kind = self._types.get((event_type, sub_type)) or self._event_type(cells)
+        if not _is_event_id(event_id):
+            event_id = cells.text("event_id_cnty")
+            if not _is_event_id(event_id):
+                raise cells.error("event_id_cnty", f"'{event_id}' is not an ACLED event id (letters and digits)")
+        dating = self._dates.get((event_date, precision)) or self._dating(cells, (event_date, precision))
+        kind = self._types.get((event_type, sub_type)) or self._event_type(cells, (event_type, sub_type))
         if not (fatalities.isascii() and fatalities.isdigit()):
             cells.integer("fatalities", 0)  # raises, or accepts a sign
+            fatalities = cells.text("fatalities")
         killed = int(fatalities)
         geo = _GEO_LINES.get(geo)
         if geo is None:
-            cells.integer("geo_precision", 1, 3, required=False)
+            geo = _GEO_LINES[str(cells.integer("geo_precision", 1, 3, required=False) or "")]
+        notes, cited, tags = notes.strip(), cited.strip(), tags.strip()
         if "civilian_targeting" in index.missing:
             targeting = ""
         else:
-            targeting = self._targeting.get(targeting) or self._targeting_line(cells)
+            targeting = self._targeting.get(targeting) or self._targeting_line(cells, targeting)
         if timestamp == self._last_timestamp[0]:
             modified = self._last_timestamp[1]
         else:
@@ -356,7 +361,7 @@ class AcledImporter:
                 cells.point()
         out = []  # new actors and places first, then the record
         place, place_names, link_groups = (self._rows_at.get((country, admin1, admin2, admin3, location))
-                                           or self._place(cells, out))
+                                           or self._place(cells, out, (country, admin1, admin2, admin3, location)))
         side1 = self._sides.get((1, actor1, assoc1, inter1)) or self._side(cells, 1, (actor1, assoc1, inter1), out)
         role1, role2 = kind.roles
         roles, inter, names = side1.lines[role1], side1.inter_line, side1.names_in_source
@@ -375,7 +380,7 @@ class AcledImporter:
         provenance = f"    prov:wasDerivedFrom {section} ;\n    prov:wasAttributedTo actor:acled ;\n"
         sources = f" ;\n    mk:citedSources {literal(cited)}" if cited else ""
         if not notes:
-            notes = f"ACLED codes a {kind.sub_name} event at {location} on {dating.text} and gives no notes."
+            notes = f"ACLED codes a {kind.sub_name} event at {location.strip()} on {dating.text} and gives no notes."
         if '"' in notes or "\\" in notes or "\n" in notes or "\r" in notes:
             notes = literal(notes)[1:-1]
         if place_names:
@@ -411,9 +416,9 @@ class AcledImporter:
         self.summary.rows += 1
         return out[0] if len(out) == 1 else "".join(out)
 
-    def _timestamp_line(self, cells, text: str) -> str:
+    def _timestamp_line(self, cells, raw: str) -> str:
         """The dct:modified line of ACLED's timestamp cell, kept for the next rows (one upload shares it)."""
-        line = ""
+        line, text = "", raw.strip()
         if text:
             if not (text.isascii() and text.isdigit() and len(text) < 12):
                 cells.timestamp()
@@ -421,13 +426,13 @@ class AcledImporter:
             if self._latest_timestamp is None or timestamp > self._latest_timestamp:
                 self._latest_timestamp = timestamp
             line = f" ;\n    dct:modified {datetime_literal(timestamp)}"
-        self._last_timestamp = (text, line)
+        self._last_timestamp = (raw, line)
         return line
 
-    def _targeting_line(self, cells) -> str:
+    def _targeting_line(self, cells, raw: str) -> str:
         """The mk:civilianTargeting line of ACLED's civilian_targeting cell (checked here, then cached)."""
         line = f"    mk:civilianTargeting {'true' if cells.civilian_targeting() else 'false'} ;\n"
-        self._targeting[cells.text("civilian_targeting", required=False)] = line
+        self._targeting[raw] = line
         return line
 
     def _unlinked(self, event_id: str) -> None:
@@ -488,7 +493,7 @@ class AcledImporter:
         return "".join(out)
 
     # --- mapping, each piece cached by the cells it depends on ----------------------------------
-    def _dating(self, cells) -> "Dating":
+    def _dating(self, cells, raw: tuple) -> "Dating":
         key = (cells.text("event_date"), cells.text("time_precision"))
         dating = self._dates.get(key)
         if dating is None:
@@ -499,9 +504,10 @@ class AcledImporter:
             except OverflowError:
                 raise cells.error("event_date", f"'{key[0]}' is too close to the end of the calendar") from None
             dating = self._dates[key] = Dating(key[0], earliest, latest, unit, f"ACLED time_precision {precision}: {rule}")
+        self._dates[raw] = dating
         return dating
 
-    def _event_type(self, cells) -> "EventType":
+    def _event_type(self, cells, raw: tuple) -> "EventType":
         key = (cells.text("event_type"), cells.text("sub_event_type"))
         kind = self._types.get(key)
         if kind is None:
@@ -517,12 +523,18 @@ class AcledImporter:
             civilians = self.ref.broader.get(sub) == EVTYPE + "violence-against-civilians"
             kind = self._types[key] = EventType(sub, term(sub), key[1], literal(key[1])[1:-1], roles, sub in CONTROL_TYPES,
                                                 "mkc:civilians" if civilians else "mkc:unspecified")
+        self._types[raw] = kind
         return kind
 
     def _side(self, cells, number: int, key: tuple, out: list) -> "Side":
         """Actor `number` of the row (1 or 2) with its associated actors, from the cells (actor, associated
         actors, inter): each of them takes the role the event type gives that side."""
-        main, associated, inter_text = key
+        main, associated, inter_text = (value.strip() for value in key)
+        if not main:
+            if number == 1:
+                cells.text("actor1")  # raises: every row needs actor 1
+            side = self._sides[(number, *key)] = Side((), None, dict.fromkeys(ROLE_ORDER, ""), (), frozenset(), "")
+            return side
         code = cells.inter(f"inter{number}")
         names = [(main, False)] + [(name.strip(), True) for name in associated.split(";") if name.strip()]
         actors = {}
@@ -568,12 +580,13 @@ class AcledImporter:
         self._actors[name] = self._actor_nodes[iri] = node
         return node
 
-    def _place(self, cells, out: list) -> tuple[Node, tuple, list]:
+    def _place(self, cells, out: list, raw: tuple) -> tuple[Node, tuple, list]:
         """The row's location node (written with its new parents first), the ACLED names of the graph nodes
         it matched whose labels differ, and the curated events a record there may report."""
         values = tuple(cells.text(column, required=column in REQUIRED_COLUMNS) for column in PLACE_COLUMNS)
         found = self._rows_at.get(values)
         if found is not None:
+            self._rows_at[raw] = found
             return found
         parent, scope, names = None, None, []
         for depth, (column, *_) in enumerate(LEVELS):
@@ -591,7 +604,7 @@ class AcledImporter:
                 if depth <= 1:
                     scope = node.iri
             parent = node
-        found = self._rows_at[values] = (parent, tuple(names), self.ref.link_groups(parent))
+        found = self._rows_at[values] = self._rows_at[raw] = (parent, tuple(names), self.ref.link_groups(parent))
         return found
 
     def _place_node(self, key, depth, parent, scope, cells, out) -> Node:
@@ -763,6 +776,11 @@ class Cells:
 
 
 # --- the pieces of the mapping, as functions --------------------------------------------------------
+def _is_event_id(text: str) -> bool:
+    """ACLED's event ids are ASCII letters and digits, with hyphens and underscores."""
+    return text.isascii() and text.replace("-", "").replace("_", "").isalnum()
+
+
 def import_graph(source_name: str = DEFAULT_SOURCE_NAME) -> str:
     """The IRI of an import's source document, which also names the graph a store keeps the import in: the
     same for every import under the same source name, so that a re-import replaces it."""

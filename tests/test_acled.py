@@ -215,6 +215,17 @@ def test_a_bad_file_gives_one_line_and_leaves_the_output_alone(tmp_path, change,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "out.ttl"]
 
 
+def test_cells_with_spaces_around_them_import_as_without(tmp_path, bundled, imported):
+    def pad(rows, fields):
+        for row in rows:
+            for column in ("event_id_cnty", "event_date", "time_precision", "sub_event_type", "actor1", "inter1",
+                           "admin1", "location", "fatalities", "geo_precision", "timestamp", "civilian_targeting"):
+                row[column] = f" {row[column]} " if row[column] else row[column]
+    out = tmp_path / "padded.ttl"
+    import_acled(edited(tmp_path, pad), out, kg=bundled)
+    assert out.read_text(encoding="utf-8").replace("bad.csv", FIXTURE.name) == imported[0].read_text(encoding="utf-8")
+
+
 # --- streaming ----------------------------------------------------------------------------------
 def numbered_copies(count, rows):
     """`count` rows cycling through `rows` (as read_rows gives them), each with an event id of its own."""
