@@ -96,6 +96,7 @@ _GEO_LINES = {"": "", **{code: f"    mk:geoPrecision {code} ;\n" for code in ("1
 # link rules (ontology/menaka.ttl, link rule scheme)
 SAME_PLACE, NESTED_PLACE = "mkc:same-place-link", "mkc:nested-place-link"
 _RULE_WORDS = {SAME_PLACE: "same place", NESTED_PLACE: "one place within the other"}
+_COARSE = {MK + "Country", MK + "Region"}  # too wide a place to tell two events apart
 SHOWN = 20  # links and unlinked records the summary names; the rest it counts
 
 
@@ -210,12 +211,11 @@ class GraphReference:
             found.places.add(row["place"])
             if row.get("actor"):
                 found.actors.add(row["actor"])
-        coarse = {MK + "Country", MK + "Region"}
         for candidate in candidates.values():
             for place in candidate.places:
                 self.events_at.setdefault(place, []).append(candidate)
                 for distance, above in enumerate(self.ancestors(place)[1:], start=1):
-                    if not self.place_class.get(above, set()) & coarse:
+                    if not self.place_class.get(above, set()) & _COARSE:
                         self.events_within.setdefault(above, []).append((distance, candidate))
 
     def match(self, names, kind: str, accept=None) -> tuple[str | None, bool]:
@@ -250,9 +250,8 @@ class GraphReference:
         within it, a region or a country being too wide a place to tell two events apart."""
         groups = [(SAME_PLACE, self.events_at.get(place.iri, []))]
         nested = {}
-        coarse = {MK + "Country", MK + "Region"}
         for distance, above in enumerate(place.ancestors[1:], start=1):
-            if not self.place_class.get(above, set()) & coarse:
+            if not self.place_class.get(above, set()) & _COARSE:
                 nested.setdefault(distance, []).extend(self.events_at.get(above, ()))
         if place.curated:
             for distance, candidate in self.events_within.get(place.iri, ()):
@@ -410,9 +409,7 @@ class AcledImporter:
         if curated:
             out.append(self._links(event_id, event, kind, place, dating, curated, link_groups))
         else:
-            self.summary.unlinked += 1
-            if len(self.summary.unlinked_ids) < SHOWN:
-                self.summary.unlinked_ids.append(event_id)
+            self._unlinked(event_id)
         self.summary.rows += 1
         return out[0] if len(out) == 1 else "".join(out)
 
