@@ -56,6 +56,8 @@ PRECISIONS = {1: ((0, 0), "unitDay", "the day is known"),
               2: ((3, 3), "unitWeek", "only the week is known: the seven days centred on the recorded date"),
               3: (None, "unitMonth", "only the month is known: the whole month of the recorded date")}
 
+_DATING_NOTES = {code: f"ACLED time_precision {code}: {rule}" for code, (_, _, rule) in PRECISIONS.items()}
+
 # ACLED's inter codes (numbers, or their names in newer exports): our class, and whether the actor is a party
 INTER_CODES = {1: ("StateForce", True), 2: ("ArmedGroup", True), 3: ("ArmedGroup", True), 4: ("ArmedGroup", True),
                5: ("CommunityGroup", False), 6: ("CommunityGroup", False), 7: ("CommunityGroup", False),
@@ -289,7 +291,7 @@ class AcledImporter:
         self._latest_timestamp = None
         self._last_timestamp = (None, "")  # the last timestamp cell and its line: rows of one upload share it
         self._targeting = {}  # civilian_targeting cell -> its line
-        self._index = self._cells_of = None
+        self._index = self._cells_of = self._targeting_given = None
         self._document_term = term(self.document)
         self._section_prefix = term(f"{self.document}--x")[:-1]
 
@@ -321,6 +323,7 @@ class AcledImporter:
         once and cached; the row's own cells are checked here, and a bad one is reported by `Cells`."""
         if index is not self._index:
             self._index, self._cells_of = index, operator.itemgetter(*(index[c] for c in COLUMNS))
+            self._targeting_given = "civilian_targeting" not in index.missing
         (event_id, event_date, precision, event_type, sub_type, actor1, assoc1, inter1, actor2, assoc2, inter2,
          targeting, country, admin1, admin2, admin3, location, latitude, longitude, geo, cited, notes, fatalities,
          tags, timestamp) = self._cells_of(row)
@@ -344,10 +347,10 @@ class AcledImporter:
         if geo is None:
             geo = _GEO_LINES[str(cells.integer("geo_precision", 1, 3, required=False) or "")]
         notes, cited, tags = notes.strip(), cited.strip(), tags.strip()
-        if "civilian_targeting" in index.missing:
-            targeting = ""
-        else:
+        if self._targeting_given:
             targeting = self._targeting.get(targeting) or self._targeting_line(cells, targeting)
+        else:
+            targeting = ""
         if timestamp == self._last_timestamp[0]:
             modified = self._last_timestamp[1]
         else:
@@ -448,7 +451,7 @@ class AcledImporter:
                 f"    mk:controller {', '.join(self._actor_nodes[iri].term for iri in controllers)} ;\n"
                 f"    mk:controlKind {'mkc:full-control' if len(controllers) == 1 else 'mkc:joint-control'} ;\n"
                 f"    mk:startedBy {event} ;\n"
-                f"{dating.begin_bounds}{dating.wording}{provenance}    mk:assertionMode mkc:implied .\n\n")
+                f"{dating.begin_bounds_and_wording}{provenance}    mk:assertionMode mkc:implied .\n\n")
 
     def _links(self, event_id, event, kind, place, dating, curated, link_groups) -> str:
         """The links from the record to the curated events it reports: in the first group (the same place,
@@ -500,7 +503,7 @@ class AcledImporter:
                 earliest, latest, unit, rule = bounds(day, precision)
             except OverflowError:
                 raise cells.error("event_date", f"'{key[0]}' is too close to the end of the calendar") from None
-            dating = self._dates[key] = Dating(key[0], earliest, latest, unit, f"ACLED time_precision {precision}: {rule}")
+            dating = self._dates[key] = Dating(key[0], earliest, latest, unit, _DATING_NOTES[precision])
         self._dates[raw] = dating
         return dating
 
@@ -650,18 +653,25 @@ class AcledImporter:
 
 
 class Dating:
-    """A row's date as ACLED gives it, its bounds and their Turtle, for an event and for a control."""
+    """A row's date as ACLED gives it, its bounds, and their Turtle for an event (kept, as most rows share a
+    date with others) and for a control (made when asked: few rows give one)."""
 
-    __slots__ = ("text", "earliest", "latest", "rule", "begin_bounds", "wording", "event_bounds")
+    __slots__ = ("text", "earliest", "latest", "unit", "rule", "event_bounds")
 
     def __init__(self, text: str, earliest: datetime.date, latest: datetime.date, unit: str, rule: str):
-        self.text, self.earliest, self.latest, self.rule = text, earliest, latest, rule
-        self.begin_bounds = (f"    sem:hasEarliestBeginTimeStamp {date_literal(earliest)} ;\n"
-                             f"    sem:hasLatestBeginTimeStamp {date_literal(latest)} ;\n    mk:beginPrecision time:{unit} ;\n")
-        self.wording = f"    mk:dateExpression {literal(text)} ;\n    mk:datingNote {literal(rule + '.')} ;\n"
-        self.event_bounds = (self.begin_bounds + f"    sem:hasEarliestEndTimeStamp {date_literal(earliest)} ;\n"
-                             f"    sem:hasLatestEndTimeStamp {date_literal(latest)} ;\n    mk:endPrecision time:{unit} ;\n"
-                             + self.wording)
+        self.text, self.earliest, self.latest, self.unit, self.rule = text, earliest, latest, unit, rule
+        first, last = date_literal(earliest), date_literal(latest)
+        self.event_bounds = (f"    sem:hasEarliestBeginTimeStamp {first} ;\n    sem:hasLatestBeginTimeStamp {last} ;\n"
+                             f"    mk:beginPrecision time:{unit} ;\n    sem:hasEarliestEndTimeStamp {first} ;\n"
+                             f"    sem:hasLatestEndTimeStamp {last} ;\n    mk:endPrecision time:{unit} ;\n"
+                             f"    mk:dateExpression {literal(text)} ;\n    mk:datingNote {literal(rule + '.')} ;\n")
+
+    @property
+    def begin_bounds_and_wording(self) -> str:
+        """The lines of a control that begins with the event: its begin bounds and the date's wording."""
+        return (f"    sem:hasEarliestBeginTimeStamp {date_literal(self.earliest)} ;\n"
+                f"    sem:hasLatestBeginTimeStamp {date_literal(self.latest)} ;\n    mk:beginPrecision time:{self.unit} ;\n"
+                f"    mk:dateExpression {literal(self.text)} ;\n    mk:datingNote {literal(self.rule + '.')} ;\n")
 
 
 @dataclass(frozen=True)
