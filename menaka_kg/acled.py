@@ -19,6 +19,8 @@ import csv
 import datetime
 import hashlib
 import operator
+import queue
+import threading
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -904,6 +906,38 @@ def _latest_versions(paths) -> tuple[dict, dict, set]:
     return kept, versions, in_last
 
 
+class _Writer:
+    """Writes text to a file from a thread of its own, so that the disk writes (which release the GIL)
+    overlap the mapping of the next rows. A failed write is raised by the next `write` or at the end."""
+
+    def __init__(self, out):
+        self.out, self.chunks, self.error = out, queue.Queue(maxsize=4), None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.out.write(chunk)
+                except BaseException as error:  # raised in the importing thread
+                    self.error = error
+
+    def write(self, chunk: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(chunk)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.chunks.put(None)
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
+
+
 def import_acled(csv_paths, output, source_name: str | None = None, kg=None, drop_missing: bool = False) -> ImportSummary:
     """Map ACLED CSV exports onto the graph's model and write them to `output` as Turtle, matching actors and
     places onto `kg` (the bundled graph if None) and linking records to the curated events they report.
@@ -926,7 +960,7 @@ def import_acled(csv_paths, output, source_name: str | None = None, kg=None, dro
         summary.replaced = sum(1 for count, _ in versions.values() if count > 1)
         summary.revised = sum(1 for count, timestamps in versions.values() if len(timestamps) > 1)
     try:
-        with atomic_output(output) as out:
+        with atomic_output(output) as handle, _Writer(handle) as out:
             out.write(importer.header())
             pending = []  # rows written 500 at a time
             for position, path in enumerate(paths):

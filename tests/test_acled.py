@@ -408,3 +408,16 @@ def test_the_link_queries_are_plain_sparql(linked, query, params):
     text = kg.bound_query(query, **params)
     ours = kg.sparql(text)
     assert len(ours) > 1 and rdflib_rows(graph, text, ours.variables) == oxigraph_rows(ours)
+
+
+def test_a_failed_write_is_raised_not_lost():
+    """The output is written from a thread of its own; a write that fails (a full disk) still fails the import."""
+    from menaka_kg.acled import _Writer
+
+    class FullDisk:
+        def write(self, text):
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        with _Writer(FullDisk()) as out:
+            out.write("a row\n")
