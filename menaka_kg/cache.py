@@ -2,7 +2,8 @@
 
 The cache holds the ontology and the bundled data as one N-Triples file (faster to load than the
 Turtle files) and the name index, under a key that is a checksum (CRC-32 and Adler-32, from zlib, which
-starts faster than hashlib) of every bundled file's name and content: when a file changes, the key
+starts faster than hashlib) of every bundled file's name and content, and of the names query that builds
+the index (queries/internal/names.rq): when one of them changes, the key
 changes and the cache is rebuilt, so it is never stale. The name index is kept in Python's marshal
 format, whose version is part of the key. It lives in
 $MENAKA_KG_CACHE, else $XDG_CACHE_HOME/menaka-kg, else ~/.cache/menaka-kg; set MENAKA_KG_CACHE=off to
@@ -36,8 +37,10 @@ class BundledCache:
     """The cache entry of the current bundled files (None-safe: every method copes with no folder)."""
 
     def __init__(self, files):
+        from menaka_kg.resources import queries_dir
         folder = _folder()
-        self.entry = os.path.join(folder, bundled_key(files)) if folder else None
+        names_query = os.path.join(queries_dir(), "internal", "names.rq")
+        self.entry = os.path.join(folder, bundled_key([*files, names_query])) if folder else None
 
     def _file(self, name: str) -> str | None:
         path = os.path.join(self.entry, name) if self.entry else None

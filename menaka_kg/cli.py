@@ -442,23 +442,29 @@ def import_group():
 
 
 @import_group.command("acled")
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.argument("csv_files", metavar="FILE.csv...", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The Turtle file to write (replaced only when the whole export imports).")
-@click.option("--source-name", metavar="NAME", help="The export's name as a source document (default: ACLED export FILE.csv).")
-def import_acled(csv_file, output, source_name):
-    """Map an ACLED export (CSV) onto the graph's model: events, participants, places, ACLED's fatality
-    counts and, for territory changes, control. Actors and places are matched onto the graph's by name
-    (docs/acled.md). A bad row stops the import with its row and column; nothing is written then.
+@click.option("--source-name", metavar="NAME",
+              help="The data set's name as a source document (default: ACLED data); re-imports under one name replace each other.")
+@click.option("--drop-missing", is_flag=True,
+              help="With several exports, leave out the events the last one lacks (ACLED deleted them).")
+def import_acled(csv_files, output, source_name, drop_missing):
+    """Map ACLED exports (CSV) onto the graph's model: events, participants, places, ACLED's fatality
+    counts and, for territory changes, control. Actors and places are matched onto the graph's by name,
+    and records are linked to the curated events they report (docs/acled.md). Several exports are merged,
+    each event in its latest version by ACLED's timestamp. A bad row stops the import with its row and
+    column; nothing is written then.
 
     \b
     Examples:
       menaka-kg import acled export.csv -o export.ttl
+      menaka-kg import acled export.csv newer-export.csv --drop-missing -o export.ttl
       menaka-kg validate export.ttl
       menaka-kg query controller-at -p place=Andéramboukane -p date=2024-02 --data export.ttl
     """
     from menaka_kg.acled import import_acled as run_import
-    summary = run_import(csv_file, output, source_name)
+    summary = run_import(csv_files, output, source_name, drop_missing=drop_missing)
     click.echo(f"wrote {output}: {summary}", err=True)
 
 def main():
