@@ -101,6 +101,9 @@ _GEO_LINES = {"": "", **{code: f"    mk:geoPrecision {code} ;\n" for code in ("1
 SAME_PLACE, NESTED_PLACE = "mkc:same-place-link", "mkc:nested-place-link"
 _RULE_WORDS = {SAME_PLACE: "same place", NESTED_PLACE: "one place within the other"}
 _COARSE = {MK + "Country", MK + "Region"}  # too wide a place to tell two events apart
+# ACLED codes a change of hands as an event and never its end: the control is presumed until a later
+# record (or another source) shows another controller (docs/time.md).
+OPEN_END_NOTE = "ACLED codes the change of hands, never its end; a later record may show another controller."
 SHOWN = 20  # links and unlinked records the summary names; the rest it counts
 
 
@@ -453,7 +456,8 @@ class AcledImporter:
                 f"    mk:controller {', '.join(self._actor_nodes[iri].term for iri in controllers)} ;\n"
                 f"    mk:controlKind {'mkc:full-control' if len(controllers) == 1 else 'mkc:joint-control'} ;\n"
                 f"    mk:startedBy {event} ;\n"
-                f"{dating.begin_bounds_and_wording}{provenance}    mk:assertionMode mkc:implied .\n\n")
+                f"{dating.begin_bounds_and_wording}{provenance}    mk:assertionMode mkc:implied ;\n"
+                f"    mk:openEndNote {literal(OPEN_END_NOTE)} .\n\n")
 
     def _links(self, event_id, event, kind, place, dating, curated, link_groups) -> str:
         """The links from the record to the curated events it reports: in the first group (the same place,
