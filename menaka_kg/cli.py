@@ -111,9 +111,11 @@ def queries(name):
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter (repeatable): a name, IRI or prefixed name; a date like 2022-06.")
 @format_option()
+@click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal (piped output always does).")
 @graph_options
-def query(name, params, fmt, data, no_bundled, endpoint):
-    """Run the stored query NAME.
+def query(name, params, fmt, wide, data, no_bundled, endpoint):
+    """Run the stored query NAME. In a terminal the table fits its width (long names shortened with an
+    ellipsis, the least useful columns left out and named under it); --wide or a pipe gives every column.
 
     \b
     Examples:
@@ -128,8 +130,9 @@ def query(name, params, fmt, data, no_bundled, endpoint):
         if not (pair := split_param(param)):
             raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
         values[pair[0]] = pair[1]
+    from menaka_kg.results import terminal_width
     kg = open_graph(data, no_bundled, endpoint)
-    click.echo(kg.query(name, **values).format(fmt), nl=False)
+    click.echo(kg.query(name, **values).format(fmt, None if wide else terminal_width()), nl=False)
 
 
 @cli.command()
