@@ -49,6 +49,7 @@ HEADERS = {"begin": "begin (earliest)", "beginLatest": "begin (latest)", "end": 
            "asOf": "as of", "roleTitle": "title"}
 LOCATOR_WIDTH = 640
 OVERVIEW_NAMES = 60  # the front page's map names its places when it has at most this many
+MAX_MONTHS = 240  # "who held it" goes month by month over at most 20 years, else year by year
 # state-at's columns that the month-by-month table leaves to the control periods' table
 MONTH_HIDDEN = ("place", "begin", "beginLatest", "end", "endLatest", "kind", "mode", "claimant", "source")
 
@@ -243,12 +244,16 @@ def _group(rows, key):
     return grouped
 
 
-def _months(first: date, last: date) -> list[str]:
+def steps(first: date, last: date) -> list[str]:
+    """The months from `first` to `last` as date parameters (2022-03); years (2022) when that would be
+    more than MAX_MONTHS of them."""
+    if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+        return [f"{year:04d}" for year in range(first.year, last.year + 1)]
     return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first.year * 12 + first.month - 1, last.year * 12 + last.month)]
 
 
-def _month_words(month: str) -> str:
-    return date.fromisoformat(month + "-01").strftime("%B %Y")
+def _step_words(step: str) -> str:
+    return step if len(step) == 4 else date.fromisoformat(step + "-01").strftime("%B %Y")
 
 
 class Content:
@@ -307,19 +312,19 @@ class Content:
                 self.children[row["parent"]].add(row["place"])
 
     @staticmethod
-    def _month_readings(kg, period_rows) -> dict[str, list[tuple[str, list[dict]]]]:
-        """For every place, its state-at rows month by month, from the first month any control may have
-        begun to the last month of the graph's dated facts."""
+    def _month_readings(kg, period_rows) -> dict[str, list[tuple[int, str, list[dict], list[str]]]]:
+        """For every place, its state-at rows month by month (steps), from the first month any control may
+        have begun to the last month of the graph's dated facts."""
         days = [row[key].value for row in period_rows for key in ("begin", "beginLatest") if key in row]
         if not days:
             return {}
         span_end = next(iter(kg.sparql(resources.internal_query("info-span"))))["to"]
         last = max(date.fromisoformat(max(days)), span_end or date.fromisoformat(max(days)))
         readings = defaultdict(list)
-        for month in _months(date.fromisoformat(min(days)), last):
-            answer = kg.query("state-at", date=month)
+        for index, step in enumerate(steps(date.fromisoformat(min(days)), last)):
+            answer = kg.query("state-at", date=step)
             for place, rows in _group(records(answer), "place").items():
-                readings[place].append((month, rows, answer.variables))
+                readings[place].append((index, step, rows, answer.variables))
         return readings
 
 
@@ -385,7 +390,7 @@ def place_sections(site: Site, content: Content, node: Node) -> list[Section]:
 
     table = None
     for first, last, rows, variables in _merge_months(content.month_readings.get(iri, [])):
-        when = _month_words(first) if first == last else f"{_month_words(first)} – {_month_words(last)}"
+        when = _step_words(first) if first == last else f"{_step_words(first)} – {_step_words(last)}"
         part = site.table(rows, variables, path, hide=MONTH_HIDDEN)
         for index, cells in enumerate(part.rows):
             part.attributes.append({"from": first, "to": last, "controller": _value(rows[index].get("controller")) or "",
@@ -396,9 +401,10 @@ def place_sections(site: Site, content: Content, node: Node) -> list[Section]:
         table.rows += part.rows
         table.attributes += part.attributes
     sections.append(Section("Who held it, month by month", "held", table=table,
-                            intro="The stored query state-at, asked for each month: every control that may hold "
-                                  "in the month, best reading first, with how certain it is; each links to its "
-                                  "assertion (the bounds, mode and source are under Control periods).",
+                            intro="The stored query state-at, asked for each month (each year when the graph spans more "
+                                  "than 20 years): every control that may hold in the month, best reading first, "
+                                  "with how certain it is; each links to its assertion (the bounds, mode and source "
+                                  "are under Control periods).",
                             empty="No control of this place is recorded."))
     periods = content.periods_by_place.get(iri, [])
     if periods:
@@ -450,21 +456,16 @@ def _event_sort_key(row) -> tuple:
             _value(row.get("eventLabel")) or "")
 
 
-def _merge_months(months):
-    """Consecutive months with the same readings, as (first, last, rows, variables)."""
+def _merge_months(readings):
+    """Consecutive steps with the same readings, as (first, last, rows, variables)."""
     merged = []
-    for month, rows, variables in months:
+    for index, step, rows, variables in readings:
         key = [tuple(_value(row.get(v)) for v in variables if v != "place") for row in rows]
-        if merged and merged[-1][4] == key and _next_month(merged[-1][1]) == month:
-            merged[-1][1] = month
+        if merged and merged[-1][4] == key and merged[-1][5] == index - 1:
+            merged[-1][1], merged[-1][5] = step, index
         else:
-            merged.append([month, month, rows, variables, key])
-    return [(first, last, rows, variables) for first, last, rows, variables, _ in merged]
-
-
-def _next_month(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:])
-    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+            merged.append([step, step, rows, variables, key, index])
+    return [(first, last, rows, variables) for first, last, rows, variables, _, _ in merged]
 
 
 def actor_sections(site: Site, content: Content, node: Node) -> list[Section]:
