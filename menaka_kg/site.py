@@ -75,22 +75,35 @@ def records(results) -> list[dict]:
 
 # --- what a page shows ---------------------------------------------------------------------------------
 
-def cell(text: str, href: str | None = None, title: str | None = None, external: bool = False) -> Markup:
-    """The HTML of a table cell or a fact: a link to a page, a link out (marked ↗) or text."""
+def cell(text: str, href: str | None = None, title: str | None = None, external: bool = False) -> str:
+    """The HTML of a table cell or a fact: a link to a page, a link out (marked ↗) or text; every text
+    escaped here (the templates print it as it is)."""
     text = escape(text)
     extra = f' title="{escape(title)}"' if title else ""
     if href and external:
-        return Markup(f'<a class="out" href="{escape(href)}" rel="noopener">{text}</a>')
+        return f'<a class="out" href="{escape(href)}" rel="noopener">{text}</a>'
     if href:
-        return Markup(f'<a href="{escape(href)}"{extra}>{text}</a>')
-    return Markup(f"<span{extra}>{text}</span>" if extra else text)
+        return f'<a href="{escape(href)}"{extra}>{text}</a>'
+    return f"<span{extra}>{text}</span>" if extra else text
 
 
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[list[Markup]]
+    rows: list[list[str]]  # cells' HTML
     attributes: list[dict] = field(default_factory=list)  # data- attributes of each row
+
+    def html(self) -> Markup:
+        """The table (in its scrolling frame), built here rather than in a template: a site of a million
+        triples has millions of cells."""
+        head = "".join(f"<th>{escape(h)}</th>" for h in self.headers)
+        body = []
+        for index, row in enumerate(self.rows):
+            data = "".join(f' data-{key}="{escape(str(value))}"' for key, value in self.attributes[index].items()) \
+                if self.attributes else ""
+            body.append(f"<tr{data}><td>" + "</td><td>".join(row) + "</td></tr>")
+        return Markup(f'<div class="scroll"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+                      + "\n".join(body) + "\n</tbody>\n</table></div>")
 
 
 @dataclass
@@ -98,7 +111,7 @@ class Section:
     title: str
     anchor: str
     intro: str = ""
-    facts: list[tuple[str, list[Markup]]] = field(default_factory=list)
+    facts: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, cells' HTML)
     table: Table | None = None
     collapsed: bool = False
     empty: str = ""
@@ -111,10 +124,10 @@ class Node:
     label: str
     classes: list[tuple[str, str]]  # (IRI, label)
     description: str | None
+    path: str = ""  # its page, without extension (page_path)
 
-    @property
-    def path(self) -> str:
-        return page_path(self.iri)
+    def __post_init__(self):
+        self.path = page_path(self.iri)
 
     @property
     def class_label(self) -> str:
@@ -187,7 +200,7 @@ class Site:
                     todo.append(key)
         return sorted(found, key=str)
 
-    def link(self, term, from_path: str, label: str | None = None) -> Markup:
+    def link(self, term, from_path: str, label: str | None = None) -> str:
         """A cell for a term: a link to its page when it has one, an outside link for other web IRIs."""
         if term is None:
             return cell("")
@@ -341,7 +354,7 @@ def _statements_section(site: Site, node: Node) -> Section:
                    table=Table(["subject", "property", "value"], rows), collapsed=True)
 
 
-def _names_fact(site: Site, node: Node) -> list[tuple[str, list[Markup]]]:
+def _names_fact(site: Site, node: Node) -> list[tuple[str, list[str]]]:
     names = site.names.get(node.iri)
     facts = []
     if names and names["alt"]:
@@ -358,7 +371,7 @@ def _overview(site: Site, node: Node) -> Section:
     return Section("", "about", facts=facts)
 
 
-def _source_facts(site: Site, node: Node) -> list[tuple[str, list[Markup]]]:
+def _source_facts(site: Site, node: Node) -> list[tuple[str, list[str]]]:
     """Source section, claimant and mode of an event, assertion or claim (its own triples)."""
     wanted = {PREFIXES["prov"] + "wasDerivedFrom": "Source section", PREFIXES["mk"] + "alsoStatedIn": "Also stated in",
               PREFIXES["prov"] + "wasAttributedTo": "Who says so", MK + "assertionMode": "Mode"}
@@ -670,7 +683,7 @@ class Writer:
 
     def node_page(self, node: Node) -> None:
         triples = self.site.page_triples(node.iri)
-        document = json.dumps(jsonld(triples, self.context), ensure_ascii=False, indent=1)
+        document = json.dumps(jsonld(triples, self.context), ensure_ascii=False)
         self.write(node.path + ".ttl", turtle(triples))
         self.write(node.path + ".jsonld", document + "\n")
         sections = SECTIONS[node.kind](self.site, self.content, node)
