@@ -770,8 +770,9 @@ def _grouped(nodes, heading, order):
 # --- the output folder ------------------------------------------------------------------------------------
 
 def check_output(output, inputs=()) -> Path:
-    """The output folder, refused when it is or holds an input, or is a folder menaka-kg did not write."""
-    target = Path(output)
+    """The output folder (absolute), refused when it is or holds an input, or is a folder menaka-kg did not
+    write."""
+    target = Path(os.path.abspath(output))
     real = Path(os.path.realpath(target))
     for item in list(inputs) + resources.bundled_files():
         if str(item) == "-":
