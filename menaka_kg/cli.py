@@ -113,9 +113,12 @@ def queries(name):
 @format_option()
 @click.option("--explain", is_flag=True,
               help="Print each row's why (the rule that gave its certainty and standing) under the table.")
+@click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal (piped output always does).")
 @graph_options
-def query(name, params, fmt, explain, data, no_bundled, endpoint):
-    """Run the stored query NAME.
+def query(name, params, fmt, explain, wide, data, no_bundled, endpoint):
+    """Run the stored query NAME. In a terminal the table fits its width (long names shortened with an
+    ellipsis, the least useful columns left out and named under it); --wide or a pipe gives every column.
+    --explain prints each row's why under the table.
 
     \b
     Examples:
@@ -133,9 +136,10 @@ def query(name, params, fmt, explain, data, no_bundled, endpoint):
         values[pair[0]] = pair[1]
     if explain and fmt != "table":
         raise click.UsageError(f"--explain goes with the table; the {fmt} output has the why column already")
+    from menaka_kg.results import terminal_width
     kg = open_graph(data, no_bundled, endpoint)
-    answer = kg.query(name, **values)
-    click.echo(answer.explained() if explain else answer.format(fmt), nl=False)
+    answer, width = kg.query(name, **values), None if wide else terminal_width()
+    click.echo(answer.explained(width) if explain else answer.format(fmt, width), nl=False)
 
 
 @cli.command()
@@ -300,26 +304,41 @@ def push(endpoint, store_url, graph_iri, include, data):
 
 @cli.command()
 @click.option("--port", type=int, default=7878, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
-def serve(port, host):
-    """Start a local Oxigraph server loaded with the graph: a SPARQL endpoint and its query page.
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (loopback by default).")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to serve too.")
+def serve(port, host, data):
+    """Serve the graph: its site (a page per IRI path, or its Turtle or JSON-LD when a client asks for them)
+    and a read-only SPARQL endpoint at /query (an Oxigraph server started for it). SIGTERM or Ctrl-C stops
+    both (docs/site.md).
 
     \b
-    Example:
+    Examples:
       menaka-kg serve --port 7878   # then open http://127.0.0.1:7878/
+      curl -H 'Accept: text/turtle' http://127.0.0.1:7878/place/tamalat
+      menaka-kg query controller-at -p place=Tamalat -p date=2022-04 --endpoint http://127.0.0.1:7878/query
     """
     from menaka_kg import server
-    from menaka_kg.api import graph_ntriples
-    from menaka_kg.remote import push as push_graph
-    process, base = server.start(host, port)
-    try:
-        push_graph(graph_ntriples(), f"{base}/store")
-        click.echo(f"serving the graph at {base}/ (SPARQL endpoint {base}/query); Ctrl-C stops it", err=True)
-        process.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        process.terminate()
+    from menaka_kg.api import graph_ntriples, load
+    kg = load(data=data)
+    server.serve(kg, graph_ntriples(data=data), host, port, on_ready=lambda base: click.echo(
+        f"serving the graph at {base}/ (SPARQL endpoint {base}/query); Ctrl-C stops it", err=True))
+
+
+@cli.command()
+@click.option("--output", "-o", required=True, metavar="DIR", help="The folder to write (replaced whole; a new folder or one menaka-kg site wrote).")
+@graph_options
+def site(output, data, no_bundled, endpoint):
+    """Write a static site of the graph that works offline: a page per place, actor, event, source,
+    assertion and claim, each with its Turtle and JSON-LD, a search box, and maps (docs/site.md).
+
+    \b
+    Examples:
+      menaka-kg site -o site/ && xdg-open site/index.html
+      menaka-kg site --data my-report.ttl -o site/
+    """
+    from menaka_kg.site import write_site
+    summary = write_site(open_graph(data, no_bundled, endpoint), output, inputs=data)
+    click.echo(f"wrote {output}: {summary}; open {Path(output) / 'index.html'}", err=True)
 
 
 @cli.command("map")

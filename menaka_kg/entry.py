@@ -21,8 +21,8 @@ def quick_query(args: list[str]) -> str | None:
     call needs the click CLI (other options, --help, an endpoint, or an error to report)."""
     if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or os.environ.get("MENAKA_KG_ENDPOINT"):
         return None
-    from menaka_kg.results import FORMATS
-    params, fmt, rest = {}, "table", args[2:]
+    from menaka_kg.results import FORMATS, terminal_width
+    params, fmt, rest = {}, "table", [arg for arg in args[2:] if arg != "--wide"]
     while rest:
         if len(rest) < 2:
             return None
@@ -35,7 +35,7 @@ def quick_query(args: list[str]) -> str | None:
             return None
     try:
         from menaka_kg.api import load
-        return load().query(args[1], **params).format(fmt)
+        return load().query(args[1], **params).format(fmt, None if "--wide" in args else terminal_width())
     except Exception:  # the click CLI runs the call again and reports the error its own way
         return None
 
