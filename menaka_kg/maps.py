@@ -22,6 +22,7 @@ from menaka_kg.prefixes import MK
 
 FORMATS = {".html": "html", ".png": "png", ".geojson": "geojson"}
 CERTAINTIES = tuple(CERTAINTY_ALPHA)  # definite, presumed, possible: strongest first
+LEADING = ("best", "tied")  # the standings a map draws; the others are in the place's table
 NO_CONTROL_COLOUR = "#777777"
 BASEMAP_NOTE = (f"The background is offline: {basemap.SOURCE_NOTE}. Regions the graph holds control of are "
                 "drawn as areas where Natural Earth has their boundary.")
@@ -74,9 +75,11 @@ class PlaceState:
     rows: list[dict]
 
     def controllers(self) -> list[Controller]:
-        """Each controller once, strongest certainty first, then by name."""
+        """Each controller of the best readings (best or tied, docs/time.md) once, strongest certainty
+        first, then by name; alternative and contradicted readings are listed, not drawn."""
         best = {}
-        for row in self.rows:
+        leading = [row for row in self.rows if row.get("standing") in LEADING] or self.rows
+        for row in leading:
             rank = CERTAINTIES.index(row["certainty"])
             iri = row["controller"]
             if iri not in best or rank < best[iri][0]:
@@ -198,9 +201,9 @@ def to_geojson(state: MapState) -> str:
                 "region": place.region, "regionLabel": place.region_name,
                 "country": place.country, "countryLabel": place.country_name,
             }
-            for column in ("controller", "controllerLabel", "certainty", "begin", "beginLatest", "end",
-                           "endLatest", "kind", "kindLabel", "mode", "modeLabel", "claimant", "claimantLabel",
-                           "source", "sourceLabel", "assertion", "assertionLabel"):
+            for column in ("controller", "controllerLabel", "certainty", "standing", "why", "begin", "beginLatest",
+                           "end", "endLatest", "kind", "kindLabel", "mode", "modeLabel", "claimant", "claimantLabel",
+                           "source", "sourceLabel", "assertion", "assertionLabel", "via", "viaLabel"):
                 value = row.get(column)
                 properties[column] = value.isoformat() if hasattr(value, "isoformat") else value
             properties.update(date=state.period.text, dateStart=_iso_or_none(state.period.start),
@@ -257,6 +260,7 @@ def _range(earliest, latest) -> str:
 def _row_html(row: dict) -> str:
     return (f'<tr><td>{_swatch(actor_colour(row["controller"]), row["certainty"])}'
             f'{escape(row.get("controllerLabel") or row["controller"])}</td><td>{row["certainty"]}</td>'
+            f'<td>{escape(row.get("standing") or "")}</td>'
             f'<td>{escape(row.get("kindLabel") or "")}</td><td class="day">{_range(row.get("begin"), row.get("beginLatest"))}</td>'
             f'<td class="day">{_range(row.get("end"), row.get("endLatest")) if row.get("end") or row.get("endLatest") else "unknown"}</td>'
             f'<td>{escape(row.get("modeLabel") or "")}, {escape(row.get("claimantLabel") or "")}</td>'
@@ -266,7 +270,7 @@ def _row_html(row: dict) -> str:
 def _popup_html(place_state: PlaceState) -> str:
     place = place_state.place
     return (f'<b>{escape(place.name)}</b> <small>({escape(place.type_name)}, {escape(place.context)})</small>'
-            '<table class="rows"><tr><th>controller</th><th>certainty</th><th>kind</th><th>begin</th><th>end</th>'
+            '<table class="rows"><tr><th>controller</th><th>certainty</th><th>standing</th><th>kind</th><th>begin</th><th>end</th>'
             '<th>mode, claimant</th><th>source</th></tr>'
             + "".join(_row_html(row) for row in place_state.rows) + "</table>")
 

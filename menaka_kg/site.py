@@ -176,7 +176,7 @@ class Site:
                 self.labels.setdefault(subject.value, obj.value)
 
     def _names(self):
-        self.names = defaultdict(lambda: {"pref": [], "alt": [], "probable": []})
+        self.names = defaultdict(lambda: {"pref": [], "alt": [], "probable": [], "acled": []})
         for row in records(self.kg.sparql(resources.internal_query("names"))):
             self.names[row["node"].value][row["labelKind"].value].append(row["label"].value)
 
@@ -361,6 +361,8 @@ def _names_fact(site: Site, node: Node) -> list[tuple[str, list[str]]]:
         facts.append(("Also written", [cell(name) for name in names["alt"]]))
     if names and names["probable"]:
         facts.append(("Probably also", [cell(name) for name in names["probable"]]))
+    if names and names["acled"]:  # a data set's name, never a spelling of the sources (data/ttl/acled-names.ttl)
+        facts.append(("Named in ACLED", [cell(name) for name in names["acled"]]))
     return facts
 
 
@@ -703,7 +705,7 @@ class Writer:
         for node in self.site.nodes.values():
             if node.kind in SEARCHED:
                 names = self.site.names.get(node.iri, {})
-                others = [n for kind in ("pref", "alt", "probable") for n in names.get(kind, []) if n != node.label]
+                others = [n for kind in ("pref", "alt", "probable", "acled") for n in names.get(kind, []) if n != node.label]
                 documents.append({"id": len(documents), "t": node.label, "n": " ".join(others), "k": node.kind,
                                   "c": self._context(node), "p": node.path + ".html"})
         self.write("assets/search-index.js", "window.MENAKA_SEARCH = "
