@@ -21,8 +21,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from menaka_kg import resources
-from menaka_kg.errors import AmbiguousName, DataError, RowError, UnknownName
-from menaka_kg.files import atomic_output
+from menaka_kg.errors import AmbiguousName, DataError, RowError, UnknownName, shown
+from menaka_kg.files import atomic_output, check_outputs
 from menaka_kg.names import NameIndex, normalize
 from menaka_kg.prefixes import BASE, PREFIXES
 
@@ -203,8 +203,13 @@ class AcledImporter:
         cells = Cells(number, row)
         event_id = cells.text("event_id_cnty")
         if not _EVENT_ID.match(event_id):
-            raise cells.error("event_id_cnty", f"'{event_id}' is not an ACLED event id (letters and digits)")
-        earliest, latest, unit, rule = bounds(cells.date("event_date"), cells.integer("time_precision", 1, 3))
+            raise cells.error("event_id_cnty", f"{shown(event_id)} is not an ACLED event id (letters and digits)")
+        day, precision = cells.date("event_date"), cells.integer("time_precision", 1, 3)
+        try:
+            earliest, latest, unit, rule = bounds(day, precision)
+        except OverflowError:  # the week around 0001-01-01 or 9999-12-31 leaves the calendar
+            raise cells.error("event_date", f"{shown(cells.text('event_date'))} is too close to the end of the "
+                                            "calendar for its time_precision") from None
         event_type = self._event_type(cells)
         fatalities = cells.integer("fatalities", 0)
         inter1, inter2 = cells.inter("inter1"), cells.inter("inter2")
@@ -308,12 +313,12 @@ class AcledImporter:
         top_name = cells.text("event_type")
         top = self.ref.event_types.get(normalize(top_name))
         if top is None:
-            raise cells.error("event_type", f"'{top_name}' is not an ACLED event type")
+            raise cells.error("event_type", f"{shown(top_name)} is not an ACLED event type")
         sub_name = cells.text("sub_event_type")
         key = normalize(sub_name)
         sub = self.ref.sub_event_types.get((top, SPELLINGS.get(key, key)))
         if sub is None:
-            raise cells.error("sub_event_type", f"'{sub_name}' is not an ACLED sub-event type of {top_name}")
+            raise cells.error("sub_event_type", f"{shown(sub_name)} is not an ACLED sub-event type of {shown(top_name)}")
         return sub
 
     def _roles(self, event_type: str) -> tuple[str, str]:
@@ -443,10 +448,9 @@ class Cells:
         value = self.text(column, required)
         if not value:
             return None
-        try:
-            number = int(value)
-        except ValueError:
-            raise self.error(column, f"'{value}' is not a whole number") from None
+        if not (value.lstrip("-").isascii() and value.lstrip("-").isdigit()):
+            raise self.error(column, f"{shown(value)} is not a whole number")
+        number = int(value)
         if number < low or (high is not None and number > high):
             allowed = f"{low} to {high}" if high is not None else f"{low} or more"
             raise self.error(column, f"{number} is out of range ({allowed})")
@@ -461,15 +465,15 @@ class Cells:
                 return datetime.date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
         except ValueError:
             pass
-        raise self.error(column, f"'{value}' is not a date (2022-06-02 or 02 June 2022)")
+        raise self.error(column, f"{shown(value)} is not a date (2022-06-02 or 02 June 2022)")
 
     def inter(self, column: str) -> int | None:
         value = self.text(column, required=False)
         if not value or value == "0":
             return None
-        code = int(value) if value.isdigit() else INTER_NAMES.get(normalize(value))
+        code = int(value) if value.isascii() and value.isdigit() else INTER_NAMES.get(normalize(value))
         if code not in INTER_CODES:
-            raise self.error(column, f"'{value}' is not an ACLED actor type (1-8, or its name such as Rebel group)")
+            raise self.error(column, f"{shown(value)} is not an ACLED actor type (1-8, or its name such as Rebel group)")
         return code
 
     def point(self) -> tuple[str, str] | None:
@@ -482,9 +486,9 @@ class Cells:
             try:
                 number = float(value)
             except ValueError:
-                raise self.error(column, f"'{value}' is not a number") from None
+                raise self.error(column, f"{shown(value)} is not a number") from None
             if not -limit <= number <= limit:
-                raise self.error(column, f"{value} is out of range (-{limit} to {limit})")
+                raise self.error(column, f"{shown(value)} is out of range (-{limit} to {limit})")
             values.append(f"{number:.6f}".rstrip("0").rstrip(".") or "0")
         return values[0], values[1]
 
@@ -493,7 +497,7 @@ class Cells:
             return None
         value = self.text("civilian_targeting", required=False)
         if value and normalize(value) != "civiliantargeting":
-            raise self.error("civilian_targeting", f"'{value}' is neither empty nor 'Civilian targeting'")
+            raise self.error("civilian_targeting", f"{shown(value)} is neither empty nor 'Civilian targeting'")
         return bool(value)
 
 
@@ -580,6 +584,7 @@ def import_acled(csv_path, output, source_name: str | None = None, kg=None) -> I
         from menaka_kg.api import load
         kg = load()
     csv_path = Path(csv_path)
+    check_outputs([output], [csv_path], force=True)  # the CLI asks for --force before an existing file
     importer = AcledImporter(GraphReference(kg), source_name or f"ACLED export {csv_path.name}", csv_path.name)
     try:
         with atomic_output(output) as out:

@@ -202,11 +202,35 @@ def test_a_bad_file_gives_one_line_and_leaves_the_output_alone(tmp_path, change,
     bad = edited(tmp_path, change)
     out = tmp_path / "out.ttl"
     out.write_text("the previous import\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", "acled", str(bad), "-o", str(out)])
+    result = CliRunner().invoke(cli, ["import", "acled", str(bad), "-o", str(out), "--force"])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and expected in result.output, result.output
     assert out.read_text(encoding="utf-8") == "the previous import\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "out.ttl"]
+
+
+def set_cells(index, **values):
+    def change(rows, fields):
+        rows[index].update(values)
+    return change
+
+
+@pytest.mark.parametrize("change, expected", [
+    (set_cell(6, "inter1", "²"), "row 8, column inter1: '²' is not an ACLED actor type"),
+    (set_cell(4, "fatalities", "１２"), "row 6, column fatalities: '１２' is not a whole number"),
+    (set_cells(0, event_date="0001-01-01", time_precision="2"),
+     "row 2, column event_date: '0001-01-01' is too close to the end of the calendar for its time_precision"),
+    (set_cells(0, event_date="9999-12-30", time_precision="2"),
+     "row 2, column event_date: '9999-12-30' is too close to the end of the calendar for its time_precision"),
+    (set_cell(1, "notes", "x" * 10_000), None),  # a long cell is data, not an error
+])
+def test_a_superscript_inter_code_or_a_date_at_the_calendars_end_is_one_line(tmp_path, change, expected):
+    result = CliRunner().invoke(cli, ["import", "acled", str(edited(tmp_path, change)), "-o", str(tmp_path / "out.ttl")])
+    if expected is None:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1 and result.output.count("\n") == 1 and expected in result.output, result.output
+    assert "unexpected" not in result.output and not (tmp_path / "out.ttl").exists()
 
 
 # --- streaming ----------------------------------------------------------------------------------
