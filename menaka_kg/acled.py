@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from menaka_kg import resources
-from menaka_kg.errors import AmbiguousName, DataError, RowError
-from menaka_kg.files import atomic_output
+from menaka_kg.errors import AmbiguousName, DataError, RowError, shown
+from menaka_kg.files import atomic_output, check_outputs
 from menaka_kg.names import normalize
 from menaka_kg.prefixes import BASE, PREFIXES
 
@@ -341,7 +341,7 @@ class AcledImporter:
         if not _is_event_id(event_id):
             event_id = cells.text("event_id_cnty")
             if not _is_event_id(event_id):
-                raise cells.error("event_id_cnty", f"'{event_id}' is not an ACLED event id (letters and digits)")
+                raise cells.error("event_id_cnty", f"{shown(event_id)} is not an ACLED event id (letters and digits)")
         dating = self._dates.get((event_date, precision)) or self._dating(cells, (event_date, precision))
         kind = self._types.get((event_type, sub_type)) or self._event_type(cells, (event_type, sub_type))
         if not (fatalities.isascii() and fatalities.isdigit()):
@@ -955,6 +955,7 @@ def import_acled(csv_paths, output, source_name: str | None = None, kg=None, dro
     paths = [Path(p) for p in ([csv_paths] if isinstance(csv_paths, (str, Path)) else csv_paths)]
     if not paths:
         raise DataError("no ACLED export given")
+    check_outputs([output], paths, force=True)  # never over an input; the CLI asks for --force before an existing file
     importer = AcledImporter(GraphReference(kg), source_name or DEFAULT_SOURCE_NAME, [p.name for p in paths])
     summary = importer.summary
     summary.exports = len(paths)

@@ -9,7 +9,7 @@ import os
 from collections import namedtuple
 
 from menaka_kg import resources
-from menaka_kg.errors import QueryError
+from menaka_kg.errors import QueryError, shown
 from menaka_kg.names import NameIndex, Resolution
 from menaka_kg.results import Results
 from menaka_kg.store import EmbeddedStore
@@ -49,7 +49,7 @@ class KnowledgeGraph:
         queries = self.stored_queries()
         close = difflib.get_close_matches(name, list(queries), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else f"; the queries are: {', '.join(queries)}"
-        raise QueryError(f"no stored query named '{name}'{hint}")
+        raise QueryError(f"no stored query named {shown(name)}{hint}")
 
     def bound_query(self, name: str, **params) -> str:
         """The stored query's text with the parameters bound as RDF terms."""
@@ -64,8 +64,23 @@ class KnowledgeGraph:
 
     # --- ad hoc SPARQL and names ----------------------------------------------------------------
     def sparql(self, text: str):
-        """Run any SPARQL query: Results, a bool (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+        """Run a SPARQL query: Results, a bool (ASK) or triples (CONSTRUCT, DESCRIBE). An update is refused
+        before anything runs (menaka_kg.readonly)."""
+        from menaka_kg.readonly import read_query
+        if not isinstance(text, str):
+            raise QueryError(f"a SPARQL query is text (str), not {type(text).__name__}")
+        read_query(text)
         return self.endpoint.execute(text)
+
+    @property
+    def timeout(self):
+        """The seconds a query may take (None: MENAKA_KG_TIMEOUT, else 30); a slower one raises QueryTimeout."""
+        return self.endpoint.timeout
+
+    @timeout.setter
+    def timeout(self, value):
+        from menaka_kg.timeouts import seconds
+        self.endpoint.timeout = None if value is None else seconds(value)
 
     def names(self) -> NameIndex:
         if self._names is None:
@@ -95,10 +110,13 @@ class KnowledgeGraph:
                     span=(span["from"], span["to"]), sources=self.endpoint.execute(resources.internal_query("info-sources")))
 
 
-def connect(url: str) -> KnowledgeGraph:
-    """A remote SPARQL 1.1 endpoint that holds the graph (e.g. pushed with `menaka-kg push`)."""
+def connect(url: str, timeout=None) -> KnowledgeGraph:
+    """A remote SPARQL 1.1 endpoint that holds the graph (e.g. pushed with `menaka-kg push`); `timeout`
+    as KnowledgeGraph.timeout."""
     from menaka_kg.remote import RemoteEndpoint
-    return KnowledgeGraph(RemoteEndpoint(url), bundled=False)
+    kg = KnowledgeGraph(RemoteEndpoint(url), bundled=False)
+    kg.timeout = timeout
+    return kg
 
 
 def graph_ntriples(include=None, data=()) -> bytes:
@@ -114,6 +132,7 @@ def load(data=(), bundled: bool = True) -> KnowledgeGraph:
 
     The bundled graph comes from the cache (menaka_kg.cache) when it is there, and is put there when not.
     """
+    data = [data] if isinstance(data, (str, os.PathLike)) else list(data)  # one file, or several
     store = EmbeddedStore()
     cache = None
     if bundled:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from menaka_kg.errors import MenakaError
+from menaka_kg.errors import MenakaError, one_line, shown
 from menaka_kg.results import FORMATS, Results
 
 GRAPH_FORMATS = ("turtle", "ntriples")
@@ -21,17 +21,36 @@ class Cli(click.Group):
         except MenakaError as error:
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(one_line(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
             raise
         except Exception as error:  # a bug or an environment problem: still one line unless -v
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
-            raise click.ClickException(f"unexpected {type(error).__name__}: {error} (run with -v for details)") from None
+            raise click.ClickException(one_line(f"unexpected {type(error).__name__}: {error} (run with -v for details)")) from None
+
+
+def _seconds(ctx, param, value):
+    from menaka_kg.timeouts import seconds
+    try:
+        return None if value is None else seconds(value, "--timeout")
+    except MenakaError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def timeout_option(command):
+    """--timeout: how long each query may take."""
+    return click.option("--timeout", metavar="SECONDS", callback=_seconds,
+                        help="Stop a query that has not answered after this many seconds (default: MENAKA_KG_TIMEOUT, else 30).")(command)
+
+
+def force_option(command):
+    return click.option("--force", is_flag=True, help="Overwrite an output file that exists (never an input).")(command)
 
 
 def graph_options(command):
-    """--data, --no-bundled and --endpoint: which graph a command works on."""
+    """--data, --no-bundled and --endpoint: which graph a command works on; --timeout."""
+    command = timeout_option(command)
     command = click.option("--endpoint", envvar="MENAKA_KG_ENDPOINT", metavar="URL",
                            help="Ask a SPARQL 1.1 endpoint that holds the graph instead (also MENAKA_KG_ENDPOINT).")(command)
     command = click.option("--no-bundled", is_flag=True,
@@ -46,15 +65,33 @@ def format_option(choices=FORMATS, default="table"):
                         help="Output format: table for people; json, csv and tsv are the W3C SPARQL results formats; jsonl is one object per row.")
 
 
-def open_graph(data, no_bundled, endpoint=None):
+def open_graph(data, no_bundled, endpoint=None, timeout=None):
+    """The graph a command asks; a warning on stderr for each fact of the --data files that the queries
+    cannot read (an xsd:date that is no date)."""
     from menaka_kg.api import connect, load
     if endpoint:
         if data or no_bundled:
             raise click.UsageError("--endpoint asks the endpoint's graph: it cannot take --data or --no-bundled")
-        return connect(endpoint)
+        return connect(endpoint, timeout)
     if no_bundled and not data:
         raise click.UsageError("--no-bundled needs at least one --data file")
-    return load(data=data, bundled=not no_bundled)
+    kg = load(data=data, bundled=not no_bundled)
+    kg.timeout = timeout
+    if data:
+        from menaka_kg.prefixes import shorten
+        facts = kg.endpoint.ill_typed_dates()
+        for subject, predicate, value in facts[:5]:
+            click.echo(f"Warning: {shorten(subject.value)} {shorten(predicate.value)} {shown(value.value)} is not an "
+                       "xsd:date (YYYY-MM-DD): the queries leave this fact out", err=True)
+        if len(facts) > 5:
+            click.echo(f"Warning: and {len(facts) - 5} more facts with dates that are not xsd:date", err=True)
+    return kg
+
+
+def inputs_of(data, bundled: bool = True) -> list:
+    """The files a command reads: the --data files and the bundled graph's (or the ontology's)."""
+    from menaka_kg import resources
+    return [*data, *(resources.bundled_files() if bundled else resources.ontology_files())]
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,7 +152,7 @@ def queries(name):
               help="Print each row's why (the rule that gave its certainty and standing) under the table.")
 @click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal (piped output always does).")
 @graph_options
-def query(name, params, fmt, explain, wide, data, no_bundled, endpoint):
+def query(name, params, fmt, explain, wide, data, no_bundled, endpoint, timeout):
     """Run the stored query NAME. In a terminal the table fits its width (long names shortened with an
     ellipsis, the least useful columns left out and named under it); --wide or a pipe gives every column.
     --explain prints each row's why under the table.
@@ -132,12 +169,14 @@ def query(name, params, fmt, explain, wide, data, no_bundled, endpoint):
     values = {}
     for param in params:
         if not (pair := split_param(param)):
-            raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
+            raise click.BadParameter(f"{shown(param)} is not KEY=VALUE", param_hint="-p")
+        if pair[0] in values:
+            raise click.BadParameter(f"{shown(pair[0])} is given twice; give each parameter once", param_hint="-p")
         values[pair[0]] = pair[1]
     if explain and fmt != "table":
         raise click.UsageError(f"--explain goes with the table; the {fmt} output has the why column already")
     from menaka_kg.results import terminal_width
-    kg = open_graph(data, no_bundled, endpoint)
+    kg = open_graph(data, no_bundled, endpoint, timeout)
     answer, width = kg.query(name, **values), None if wide else terminal_width()
     click.echo(answer.explained(width) if explain else answer.format(fmt, width), nl=False)
 
@@ -147,7 +186,7 @@ def query(name, params, fmt, explain, wide, data, no_bundled, endpoint):
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default=None,
               help="table (default), json, csv, tsv or jsonl for SELECT and ASK; turtle (default) or ntriples for CONSTRUCT and DESCRIBE.")
 @graph_options
-def sparql(query_or_file, fmt, data, no_bundled, endpoint):
+def sparql(query_or_file, fmt, data, no_bundled, endpoint, timeout):
     """Run your own SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE), given as text or a file (- for stdin).
 
     \b
@@ -156,12 +195,12 @@ def sparql(query_or_file, fmt, data, no_bundled, endpoint):
       menaka-kg sparql my-query.rq --format csv
     """
     if query_or_file == "-":
-        text = sys.stdin.read()
+        text = _utf8(sys.stdin.buffer.read(), "standard input")
     elif Path(query_or_file).is_file():
-        text = Path(query_or_file).read_text(encoding="utf-8")
+        text = _utf8(Path(query_or_file).read_bytes(), query_or_file)
     else:
         text = query_or_file
-    kg = open_graph(data, no_bundled, endpoint)
+    kg = open_graph(data, no_bundled, endpoint, timeout)
     answer = kg.sparql(text)
     if isinstance(answer, Results):
         if fmt in GRAPH_FORMATS:
@@ -177,12 +216,19 @@ def sparql(query_or_file, fmt, data, no_bundled, endpoint):
         click.echo(kg.endpoint.serialize_triples(answer, fmt or "turtle"), nl=False)
 
 
+def _utf8(content: bytes, name: str) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{name} is not a SPARQL query: it is not UTF-8 text") from None
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["place", "actor", "event", "role"]), default=None,
               help="Only names of this kind.")
 @graph_options
-def resolve(name, kind, data, no_bundled, endpoint):
+def resolve(name, kind, data, no_bundled, endpoint, timeout):
     """Show what NAME (a label, alternative label, IRI or prefixed name) resolves to.
 
     \b
@@ -191,21 +237,21 @@ def resolve(name, kind, data, no_bundled, endpoint):
       menaka-kg resolve "Islamic State Sahel Province" --kind actor
     """
     from menaka_kg.prefixes import shorten
-    found = open_graph(data, no_bundled, endpoint).resolve(name, kind)
+    found = open_graph(data, no_bundled, endpoint, timeout).resolve(name, kind)
     click.echo(f"{found.label}  {shorten(found.iri)}  <{found.iri}>\n"
                f"  {found.kind}, matched '{found.matched}' by {found.how}")
 
 
 @cli.command()
 @graph_options
-def info(data, no_bundled, endpoint):
+def info(data, no_bundled, endpoint, timeout):
     """Say what the graph holds: triples, nodes by class, the time it covers, its sources.
 
     \b
     Example:
       menaka-kg info
     """
-    facts = open_graph(data, no_bundled, endpoint).info()
+    facts = open_graph(data, no_bundled, endpoint, timeout).info()
     start, end = facts.span
     click.echo(f"{facts.triples} triples; dated facts from {start} to {end}\n")
     click.echo("Nodes by class:")
@@ -252,7 +298,7 @@ def validate(ctx, files, fmt, fail_on, no_bundled, without):
 @cli.command("new-report")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Where to write the skeleton (- for standard output).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 def new_report(output, force):
     """Write a skeleton report (one source, event, control change and casualty figure) that validates.
 
@@ -261,13 +307,13 @@ def new_report(output, force):
       menaka-kg new-report --output my-report.ttl && menaka-kg validate my-report.ttl
     """
     from menaka_kg import resources
-    from menaka_kg.files import write_output
-    text = resources.report_template().read_text(encoding="utf-8")
+    from menaka_kg.files import check_outputs, write_output
+    template = resources.report_template()
+    text = template.read_text(encoding="utf-8")
     if output == "-":
         click.echo(text, nl=False)
         return
-    if Path(output).exists() and not force:
-        raise click.ClickException(f"{output} exists; use --force to overwrite it")
+    check_outputs([output], [template], force)
     write_output(output, text)
     click.echo(f"wrote {output}; fill it in, then run: menaka-kg validate {output}", err=True)
 
@@ -281,12 +327,14 @@ def new_report(output, force):
 @click.option("--include", default="ontology,data,derived", show_default=True,
               help="What to push: ontology, data, shapes, derived (the readings the stored queries need).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to push too.")
-def push(endpoint, store_url, graph_iri, include, data):
+@timeout_option
+def push(endpoint, store_url, graph_iri, include, data, timeout):
     """Load the graph into a triplestore: one PUT that replaces the named graph (Graph Store Protocol).
 
     Credentials come from MENAKA_KG_USER and MENAKA_KG_PASSWORD (or a bearer token in MENAKA_KG_TOKEN),
-    the timeout from MENAKA_KG_TIMEOUT (seconds, default 30); connection errors and 5xx answers are
-    retried twice. docs/triplestores.md has the URLs of Fuseki, GraphDB, Virtuoso and QLever.
+    and go only to the endpoint's own host and port (docs/safety.md); connection errors and 5xx answers
+    are retried twice, a timeout never. docs/triplestores.md has the URLs of Fuseki, GraphDB, Virtuoso
+    and QLever.
 
     \b
     Examples:
@@ -297,7 +345,7 @@ def push(endpoint, store_url, graph_iri, include, data):
     from menaka_kg.remote import push as push_graph, store_url_for
     triples = graph_ntriples([part.strip() for part in include.split(",") if part.strip()], data)
     target = store_url or store_url_for(endpoint)
-    push_graph(triples, target, graph_iri)
+    push_graph(triples, target, graph_iri, timeout)
     count = triples.count(b"\n")
     click.echo(f"pushed {count} triples to <{graph_iri}> at {target}", err=True)
 
@@ -348,8 +396,9 @@ def site(output, data, no_bundled, endpoint):
 @click.option("--to", "end", metavar="D", help="The last step of a series (2023-05).")
 @click.option("--output", "-o", required=True, metavar="PATH",
               help="FILE.html, FILE.png or FILE.geojson; for a series a folder (map-DATE.html in it) or a name with {date}.")
+@force_option
 @graph_options
-def map_command(date, every, start, end, output, data, no_bundled, endpoint):
+def map_command(date, every, start, end, output, force, data, no_bundled, endpoint, timeout):
     """Draw who held what at a date: every place with coordinates, split by controller and shaded by
     certainty; places without coordinates are listed beside the map (docs/pictures.md).
 
@@ -373,9 +422,11 @@ def map_command(date, every, start, end, output, data, no_bundled, endpoint):
         if not date or start or end:
             raise click.UsageError("give --date for one map, or --every with --from and --to for a series")
         dates, paths = [date], [Path(output)]
+    from menaka_kg.files import check_outputs
     for path in paths:
         maps.output_format(path)
-    maps.write_maps(open_graph(data, no_bundled, endpoint), dates, paths, create_folders=bool(every))
+    check_outputs(paths, inputs_of(data, not no_bundled), force)
+    maps.write_maps(open_graph(data, no_bundled, endpoint, timeout), dates, paths, create_folders=bool(every))
     click.echo(f"wrote {paths[0]}" + (f" … {paths[-1]} ({len(paths)} maps)" if len(paths) > 1 else ""), err=True)
 
 
@@ -386,8 +437,9 @@ def map_command(date, every, start, end, output, data, no_bundled, endpoint):
 @click.option("--to", "date_to", metavar="D", help="The last day shown: a day, month, year (2022-12).")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="The picture to write: FILE.svg, FILE.png or FILE.html (interactive, works offline).")
+@force_option
 @graph_options
-def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoint):
+def timeline(places, actor, date_from, date_to, output, force, data, no_bundled, endpoint, timeout):
     """Draw who held each PLACE when: a row per place, a bar per control assertion (default: every place held).
 
     Solid where the control is definite, hatched where its begin or end is uncertain, fading where its end is
@@ -400,9 +452,11 @@ def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoi
       menaka-kg timeline --actor JNIM --from 2022-06 -o jnim.png
       menaka-kg timeline -o everything.html
     """
+    from menaka_kg.files import check_outputs
     from menaka_kg.timeline import build_timeline, check_output, write_timeline
     check_output(output)
-    drawn = build_timeline(open_graph(data, no_bundled, endpoint), places, actor, date_from, date_to)
+    check_outputs([output], inputs_of(data, not no_bundled), force)
+    drawn = build_timeline(open_graph(data, no_bundled, endpoint, timeout), places, actor, date_from, date_to)
     write_timeline(drawn, output)
     click.echo(f"wrote {output}: {len(drawn.rows)} place{'' if len(drawn.rows) == 1 else 's'}", err=True)
 
@@ -419,7 +473,9 @@ def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoi
               help="Write the state of the world at DATE as plain triples instead (controlledBy, alliedWith, leads...).")
 @click.option("--output", "-o", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The file to write, atomically (- for standard output).")
-def export(fmt, include, data, inferred, snapshot, output):
+@force_option
+@timeout_option
+def export(fmt, include, data, inferred, snapshot, output, force, timeout):
     """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML for another triplestore.
 
     The same graph gives the same bytes (sorted, canonical blank nodes, our prefixes). N-Quads and TriG
@@ -432,14 +488,14 @@ def export(fmt, include, data, inferred, snapshot, output):
       menaka-kg export --inferred -o menaka-kg-inferred.nt
       menaka-kg export --snapshot 2022-06-15 -o state-2022-06-15.ttl
     """
-    from menaka_kg import export as exporting
-    from menaka_kg.files import write_output
+    from menaka_kg import export as exporting, resources
+    from menaka_kg.files import check_outputs, write_output
     fmt = fmt or exporting.EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+    check_outputs([output], [*data, *resources.part_files(("ontology", "data", "shapes"))], force)
     if snapshot:
         if include or inferred:
             raise click.UsageError("--snapshot writes plain triples of the state at a date: it takes no --include or --inferred")
-        from menaka_kg.api import load
-        content = exporting.export_snapshot(load(data=data), snapshot, fmt)
+        content = exporting.export_snapshot(open_graph(data, False, timeout=timeout), snapshot, fmt)
     else:
         parts = [part.strip() for part in (include or "ontology,data,derived").split(",") if part.strip()]
         content = exporting.export_graph(fmt, parts, data, inferred)
@@ -468,7 +524,9 @@ def import_group():
               help="The data set's name as a source document (default: ACLED data); re-imports under one name replace each other.")
 @click.option("--drop-missing", is_flag=True,
               help="With several exports, leave out the events the last one lacks (ACLED deleted them).")
-def import_acled(csv_files, output, source_name, drop_missing):
+@force_option
+@timeout_option
+def import_acled(csv_files, output, source_name, drop_missing, force, timeout):
     """Map ACLED exports (CSV) onto the graph's model: events, participants, places, ACLED's fatality
     counts and, for territory changes, control. Actors and places are matched onto the graph's by name,
     and records are linked to the curated events they report (docs/acled.md). Several exports are merged,
@@ -483,10 +541,23 @@ def import_acled(csv_files, output, source_name, drop_missing):
       menaka-kg query controller-at -p place=Andéramboukane -p date=2024-02 --data export.ttl
     """
     from menaka_kg.acled import import_acled as run_import
-    summary = run_import(csv_files, output, source_name, drop_missing=drop_missing)
+    from menaka_kg.files import check_outputs
+    if output == "-":
+        raise click.BadParameter("the import writes a file it can replace whole once every row is read: give its "
+                                 "name, not -", param_hint="-o")
+    check_outputs([output], [*csv_files, *inputs_of(())], force)
+    summary = run_import(csv_files, output, source_name, kg=open_graph((), False, timeout=timeout),
+                         drop_missing=drop_missing)
     click.echo(f"wrote {output}: {summary}", err=True)
 
+def _stop(signum, frame):
+    """SIGTERM ends the command like Ctrl-C: the query stops, a file being written is deleted."""
+    raise SystemExit(128 + signum)
+
+
 def main():
+    import signal
+    signal.signal(signal.SIGTERM, _stop)
     try:
         cli(prog_name="menaka-kg")
     except BrokenPipeError:  # the reader (e.g. `head`) closed the pipe: stop quietly

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from menaka_kg import basemap, resources
 from menaka_kg.colours import CERTAINTY_ALPHA, actor_colour
-from menaka_kg.errors import BadDate, OutputError
+from menaka_kg.errors import BadDate, OutputError, shown
 from menaka_kg.periods import OPEN_END, OPEN_START, Period, parse_period
 from menaka_kg.prefixes import MK
 
 FORMATS = {".html": "html", ".png": "png", ".geojson": "geojson"}
+MAX_SERIES = 240  # maps in one series: twenty years of months
 CERTAINTIES = tuple(CERTAINTY_ALPHA)  # definite, presumed, possible: strongest first
 LEADING = ("best", "tied")  # the standings a map draws; the others are in the place's table
 NO_CONTROL_COLOUR = "#777777"
@@ -650,14 +651,22 @@ def output_format(path) -> str:
 
 
 def series_dates(start: str, end: str, step: str) -> list[str]:
-    """The months (or years) from the one holding `start` to the one holding `end`, as date parameters."""
+    """The months (or years) from the one holding `start` to the one holding `end`, as date parameters;
+    at most MAX_SERIES of them."""
     first, last = parse_period(start).start, parse_period(end).end
     if first == OPEN_START or last == OPEN_END:
         raise BadDate("a series needs a real --from and --to, not an open end (..)")
+    if first > last:
+        raise BadDate(f"--from {shown(start)} is after --to {shown(end)}")
     if step == "year":
-        return [f"{year:04d}" for year in range(first.year, last.year + 1)]
-    months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
-    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+        dates = [f"{year:04d}" for year in range(first.year, last.year + 1)]
+    else:
+        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+        dates = [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+    if len(dates) > MAX_SERIES:
+        raise BadDate(f"--from {shown(start)} --to {shown(end)} would draw {len(dates):,} maps, more than the "
+                      f"{MAX_SERIES} a series draws: give a shorter span{' or --every year' if step == 'month' else ''}")
+    return dates
 
 
 def series_paths(output: str, dates: list[str]) -> list[Path]:

@@ -392,7 +392,7 @@ def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
         _quad(node, "presumptionNote", ox.Literal(reading.note)),
         _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
         # how a rival names it in a `why`: its assertion, the place's own before an area's
-        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} (via {labels.get(reading.area, shorten(reading.area))})"
+        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {labels.get(reading.area, shorten(reading.area))}"
                                               if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:

@@ -7,9 +7,9 @@ cd "$(dirname "$0")/../.."
 menaka_kg=.venv/bin/menaka-kg
 [ -x "$menaka_kg" ] || menaka_kg=menaka-kg
 
-"$menaka_kg" timeline Andéramboukane Tamalat Talataye --from 2022-03 --to 2022-12 -o docs/img/timeline-anderamboukane-tamalat-talataye.svg
-"$menaka_kg" timeline Andéramboukane Tamalat Talataye --from 2022-03 --to 2022-12 -o docs/img/timeline-anderamboukane-tamalat-talataye.png
-"$menaka_kg" map --date 2022-06 -o docs/img/map-2022-06.png
+"$menaka_kg" timeline Andéramboukane Tamalat Talataye --from 2022-03 --to 2022-12 -o docs/img/timeline-anderamboukane-tamalat-talataye.svg --force
+"$menaka_kg" timeline Andéramboukane Tamalat Talataye --from 2022-03 --to 2022-12 -o docs/img/timeline-anderamboukane-tamalat-talataye.png --force
+"$menaka_kg" map --date 2022-06 -o docs/img/map-2022-06.png --force
 site=$(mktemp -d)
 "$menaka_kg" site -o "$site/site"
 .venv/bin/python docs/img/screenshot.py "$site/site"
