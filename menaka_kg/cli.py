@@ -373,9 +373,11 @@ def serve(port, host, data):
 
 
 @cli.command()
-@click.option("--output", "-o", required=True, metavar="DIR", help="The folder to write (replaced whole; a new folder or one menaka-kg site wrote).")
+@click.option("--output", "-o", required=True, metavar="DIR",
+              help="The folder to write: a new one, or with --force a site menaka-kg wrote there before (replaced whole).")
+@force_option
 @graph_options
-def site(output, data, no_bundled, endpoint):
+def site(output, force, data, no_bundled, endpoint, timeout):
     """Write a static site of the graph that works offline: a page per place, actor, event, source,
     assertion and claim, each with its Turtle and JSON-LD, a search box, and maps (docs/site.md).
 
@@ -385,7 +387,7 @@ def site(output, data, no_bundled, endpoint):
       menaka-kg site --data my-report.ttl -o site/
     """
     from menaka_kg.site import write_site
-    summary = write_site(open_graph(data, no_bundled, endpoint), output, inputs=data)
+    summary = write_site(open_graph(data, no_bundled, endpoint, timeout), output, inputs=data, force=force)
     click.echo(f"wrote {output}: {summary}; open {Path(output) / 'index.html'}", err=True)
 
 

@@ -771,9 +771,10 @@ def _grouped(nodes, heading, order):
 
 # --- the output folder ------------------------------------------------------------------------------------
 
-def check_output(output, inputs=()) -> Path:
-    """The output folder (absolute), refused when it is or holds an input, or is a folder menaka-kg did not
-    write."""
+def check_output(output, inputs=(), force: bool = False) -> Path:
+    """The output folder (absolute), refused when it is or holds an input, when it is a folder menaka-kg
+    did not write, or when it is a site menaka-kg wrote and `force` is not given (the one rule for existing
+    outputs, menaka_kg.files.check_outputs)."""
     target = Path(os.path.abspath(output))
     real = Path(os.path.realpath(target))
     for item in list(inputs) + resources.bundled_files():
@@ -788,17 +789,19 @@ def check_output(output, inputs=()) -> Path:
         if any(target.iterdir()) and not (target / MARKER).exists():
             raise OutputError(f"cannot write the site to {output}: the folder is not empty and is not a site "
                               "menaka-kg wrote; give a new folder")
+        if any(target.iterdir()) and not force:
+            raise OutputError(f"{output} holds a site already; use --force to replace it")
     parent = real.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK):
         raise OutputError(f"cannot write the site to {output}: {parent} is not a writable folder")
     return target
 
 
-def write_site(kg, output, inputs=()) -> Summary:
+def write_site(kg, output, inputs=(), force: bool = False) -> Summary:
     """Build the site in a new folder beside `output`, then put it in place of `output` in one rename
-    (an older site there is moved aside and deleted); a failure leaves `output` as it was."""
+    (an older site there, with `force`, is moved aside and deleted); a failure leaves `output` as it was."""
     start = time.perf_counter()
-    target = check_output(output, inputs)
+    target = check_output(output, inputs, force)
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         pages = Writer(kg, temporary).run()

@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 import menaka_kg
 from menaka_kg import resources, site
 from menaka_kg.cli import cli
+from menaka_kg.errors import OutputError
 from menaka_kg.results import Results
 from tests.browser import session
 
@@ -142,7 +143,9 @@ def test_a_site_is_replaced_whole_and_a_failed_build_leaves_the_old_one(kg, tmp_
     target = tmp_path / "out"
     site.write_site(kg, target)
     (target / "stale.html").write_text("from an older build")
-    site.write_site(kg, target)
+    with pytest.raises(OutputError, match="use --force"):  # the one rule for existing outputs
+        site.write_site(kg, target)
+    site.write_site(kg, target, force=True)
     assert not (target / "stale.html").exists() and (target / "index.html").is_file()
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
 
@@ -152,7 +155,7 @@ def test_a_site_is_replaced_whole_and_a_failed_build_leaves_the_old_one(kg, tmp_
 
     monkeypatch.setattr(site.Writer, "run", broken)
     with pytest.raises(OSError):
-        site.write_site(kg, target)
+        site.write_site(kg, target, force=True)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # no litter, old site whole
 
 
