@@ -81,6 +81,12 @@ def read_query(text: str) -> tuple[str | None, bool]:
     return (first if first in QUERY_FORMS else None), service
 
 
+def names_a_dataset(text: str) -> bool:
+    """Whether a query says its own dataset (FROM or FROM NAMED), which a store must then use instead of its
+    own default graph."""
+    return any(kind == "keyword" and value.upper() == "FROM" and depth == 0 for kind, value, depth in _tokens(text))
+
+
 def query_form(text: str) -> str:
     """SELECT, CONSTRUCT, DESCRIBE or ASK for a query text; a QueryError for an update or anything else."""
     form, _ = read_query(text)

@@ -158,7 +158,7 @@ class Results:
                  "  ".join("-" * widths[c] for c in kept)]
         lines += ["  ".join(_clip(r[c], widths[c]) for c in kept).rstrip() for r in cells]
         note = f"; left out: {', '.join(left_out)} (--wide shows every column)" if left_out else ""
-        return "\n".join(lines + [f"({count}{note})"]) + "\n"
+        return "\n".join(lines + _wrap(f"({count}{note})", width)) + "\n"
 
     @staticmethod
     def _cell(term) -> str:
@@ -176,6 +176,18 @@ def display_width(text: str) -> int:
         return len(text)
     return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
                else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, broken at spaces (a word longer than that stays whole)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and display_width(line) + 1 + display_width(word) > width:
+            lines.append(line)
+            line = " " + word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line]
 
 
 def _clip(text: str, width: int) -> str:

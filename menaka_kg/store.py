@@ -90,7 +90,9 @@ class EmbeddedStore:
         return ox.serialize(self._store.quads_for_pattern(None, None, None, DERIVED_GRAPH), format=ox.RdfFormat.N_QUADS)
 
     def __len__(self):
-        return len(self._store)
+        """The number of triples of the graph (its derived readings, menaka_kg.reasoning, not counted)."""
+        from menaka_kg.reasoning import DERIVED_GRAPH
+        return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, DERIVED_GRAPH))
 
     def ill_typed_dates(self) -> list[tuple]:
         """(subject, predicate, literal) of each date of the graph's model (the time bounds) that is no
@@ -112,11 +114,17 @@ class EmbeddedStore:
         if "service" in text.lower():  # the only word that makes pyoxigraph fetch; read_query decides
             from menaka_kg.readonly import check_offline
             check_offline(text)
-        return bounded(lambda stop: self._answer(text, stop), configured(self.timeout))
+        # The default graph is the union of the graph and its readings, unless the query names its own
+        # dataset (FROM): then that is what it asks.
+        union = not any("from" in line.lower() for line in text.splitlines() if not line.lstrip().startswith("#"))
+        if not union:
+            from menaka_kg.readonly import names_a_dataset
+            union = not names_a_dataset(text)
+        return bounded(lambda stop: self._answer(text, stop, union), configured(self.timeout))
 
-    def _answer(self, text: str, stop):
+    def _answer(self, text: str, stop, union: bool):
         try:
-            answer = self._store.query(text, use_default_graph_as_union=True)
+            answer = self._store.query(text, use_default_graph_as_union=union)
             if isinstance(answer, ox.QueryBoolean):
                 return bool(answer)
             if isinstance(answer, ox.QuerySolutions):

@@ -208,7 +208,7 @@ def test_a_bad_file_gives_one_line_and_leaves_the_output_alone(tmp_path, change,
     bad = edited(tmp_path, change)
     out = tmp_path / "out.ttl"
     out.write_text("the previous import\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["import", "acled", str(bad), "-o", str(out)])
+    result = CliRunner().invoke(cli, ["import", "acled", str(bad), "-o", str(out), "--force"])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and expected in result.output, result.output
     assert out.read_text(encoding="utf-8") == "the previous import\n"

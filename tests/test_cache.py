@@ -66,7 +66,7 @@ def test_a_damaged_cache_is_built_again_instead_of_failing(tmp_path, monkeypatch
     monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
     expected = len(menaka_kg.load().endpoint)
     menaka_kg.load().resolve("Tamalat")
-    entry = cache.BundledCache(resources.bundled_files())
+    entry = cache.BundledCache(resources.cache_inputs())
     graph = os.path.join(entry.entry, "graph.nt")
     if damage == "garbage":
         with open(graph, "wb") as damaged:
