@@ -405,6 +405,7 @@ def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
     if reading.ended_by:
         quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
     quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
+    quads += [_quad(node, "weighedAgainst", ox.NamedNode(other.iri)) for other in [reading, *reading.rivals]]
     return quads
 
 
