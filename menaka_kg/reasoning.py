@@ -16,6 +16,7 @@ persistent store can keep the readings up to date as files are loaded and unload
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache, cached_property
 
 import pyoxigraph as ox
 
@@ -93,7 +94,7 @@ class Reading:
     ended_by: Assertion | None = None
     note: str = ""
 
-    @property
+    @cached_property
     def iri(self) -> str:
         key = "|".join([self.assertion.iri, *map(str, self.subject)])
         return READING + hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
@@ -368,10 +369,15 @@ def compute(assertions: dict[str, Assertion], within: dict[str, set[str]], last_
 
 # --- writing -------------------------------------------------------------------------------------------
 
+_PREDICATES = {}
+
+
 def _quad(subject, local: str, obj) -> ox.Quad:
-    return ox.Quad(subject, ox.NamedNode(_MK + local), obj, DERIVED_GRAPH)
+    predicate = _PREDICATES.get(local) or _PREDICATES.setdefault(local, ox.NamedNode(_MK + local))
+    return ox.Quad(subject, predicate, obj, DERIVED_GRAPH)
 
 
+@cache
 def _day(value: date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_DATE)
 
@@ -436,8 +442,12 @@ def derive(store, subjects=None) -> list[ox.Quad]:
     """The derived graph's quads for the store's assertions (all subjects, or only `subjects`)."""
     assertions = read_assertions(store)
     readings = compute(assertions, read_hierarchy(store), horizon(store), subjects)
-    areas = {reading.area for reading in readings if reading.area}
-    labels = {_iri(s): o.value for s, o in _objects(store, PREFIXES["skos"] + "prefLabel") if _iri(s) in areas}
+    label = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+    labels = {}
+    for area in {reading.area for reading in readings if reading.area}:
+        found = next(store.quads_for_pattern(_term(area), label, None), None)
+        if found is not None:
+            labels[area] = found.object.value
     return [quad for reading in readings for quad in reading_quads(reading, labels)]
 
 
