@@ -33,6 +33,7 @@ class KnowledgeGraph:
         self._cache = cache  # the bundled graph's cache, when the graph is exactly the bundled one
         self._names = None
         self._queries = None
+        self._graph_checked = False  # a remote endpoint: whether it was seen to hold the graph
 
     # --- stored queries -------------------------------------------------------------------------
     def stored_queries(self) -> dict[str, StoredQuery]:
@@ -60,7 +61,16 @@ class KnowledgeGraph:
 
     def query(self, name: str, **params) -> Results:
         """Run a stored query; parameters are names, IRIs or date strings."""
-        return self.endpoint.execute(self.bound_query(name, **params))
+        text = self.bound_query(name, **params)
+        self._check_graph()
+        return self.endpoint.execute(text)
+
+    def _check_graph(self) -> None:
+        """On a remote endpoint, once: an error unless it holds the graph and its readings (an empty
+        endpoint would otherwise answer "no place named …" or no rows)."""
+        if hasattr(self.endpoint, "check_graph") and not self._graph_checked:
+            self.endpoint.check_graph()
+            self._graph_checked = True
 
     # --- ad hoc SPARQL and names ----------------------------------------------------------------
     def sparql(self, text: str):
@@ -86,6 +96,7 @@ class KnowledgeGraph:
         if self._names is None:
             rows = self._cache.names() if self._cache else None
             if rows is None:
+                self._check_graph()
                 results = self.endpoint.execute(resources.internal_query("names"))
                 rows = [(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results]
                 if self._cache:
@@ -104,8 +115,14 @@ class KnowledgeGraph:
         return validate_files(items, bundled=self.bundled, fail_on=fail_on, base=self.data)
 
     def info(self) -> Info:
+        """What the graph holds. Its triples are counted in the named graphs that hold it, when there
+        are any (a store whose default graph is the union of its graphs has graphs of its own), else in
+        the default graph; the readings are never counted."""
+        self._check_graph()
         span = next(iter(self.endpoint.execute(resources.internal_query("info-span"))))
-        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
+        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples-named"))))["triples"]
+        if not triples:
+            triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
         return Info(triples=triples, classes=self.endpoint.execute(resources.internal_query("info-classes")),
                     span=(span["from"], span["to"]), sources=self.endpoint.execute(resources.internal_query("info-sources")))
 
