@@ -477,7 +477,7 @@ def timeline(places, actor, date_from, date_to, output, force, data, no_bundled,
               help="The bundled parts, comma-separated: ontology, data, shapes, derived (the readings the stored queries need)  [default: ontology,data,derived].")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Your own Turtle files to export too (repeatable).")
-@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (owlrl) without trivial axioms.")
+@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (the reasonable reasoner) without trivial axioms.")
 @click.option("--snapshot", metavar="DATE",
               help="Write the state of the world at DATE as plain triples instead (controlledBy, alliedWith, leads...).")
 @click.option("--output", "-o", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
