@@ -116,3 +116,31 @@ def test_credentials_come_from_the_environment(monkeypatch):
     assert _authorization() == "Basic YW5hbHlzdDpzZWNyZXQ="
     monkeypatch.setenv("MENAKA_KG_TOKEN", "t0ken")
     assert _authorization() == "Bearer t0ken"
+
+
+def test_push_to_oxigraph_started_as_its_readme_shows_says_what_to_do(tmp_path):
+    """`oxigraph serve --location DIR --bind …`, no other flag: its default graph is its own, so the
+    pushed named graph is invisible to the stored queries; push says so, and --graph default works."""
+    import subprocess
+    import time
+    import urllib.request
+    port = server.free_port()
+    process = subprocess.Popen([server.oxigraph_command(), "serve", "--location", str(tmp_path / "db"), "--bind",
+                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        result = CliRunner().invoke(cli, ["push", "--endpoint", endpoint])
+        assert result.exit_code == 1 and "push again with --graph default" in result.output, result.output
+        assert "does not hold the menaka-kg graph" in CliRunner().invoke(cli, ["info", "--endpoint", endpoint]).output
+        assert CliRunner().invoke(cli, ["push", "--endpoint", endpoint, "--graph", "default"]).exit_code == 0
+        args = ["query", "state-at", "-p", "date=2022-06-15"]
+        assert CliRunner().invoke(cli, [*args, "--endpoint", endpoint]).output == CliRunner().invoke(cli, args).output
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
