@@ -105,8 +105,38 @@ class KnowledgeGraph:
         return self._names
 
     def resolve(self, name: str, kind: str | None = None) -> Resolution:
-        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role."""
+        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role.
+        A remote endpoint is asked about that name only (`_names_for`), not for every label."""
+        if self._names is None and hasattr(self.endpoint, "check_graph"):
+            return self._names_for(name).resolve(name, kind)
         return self.names().resolve(name, kind)
+
+    def _names_for(self, name: str) -> NameIndex:
+        """The names of the nodes `name` may denote: those with a label the name's pattern matches, or the
+        name itself as an IRI (queries/internal/name-candidates.rq, the pattern and the IRI bound as RDF
+        terms), then the names query about them alone."""
+        import pyoxigraph as ox
+        from menaka_kg.names import label_pattern
+        from menaka_kg.prefixes import MK
+        from menaka_kg.stored_queries import _substitute
+        iri = NameIndex([])._as_iri(name.strip())[0]
+        try:
+            node = ox.NamedNode(iri if iri else MK + "any")
+        except ValueError:
+            node = ox.NamedNode(MK + "any")
+
+        def bound(text: str, terms: dict) -> str:
+            return "\n".join(line if line.lstrip().startswith("#") else _substitute(line, terms) for line in text.splitlines())
+
+        self._check_graph()
+        found = self.endpoint.execute(bound(resources.internal_query("name-candidates"),
+                                            {"pattern": ox.Literal(label_pattern(name)), "iri": node}))
+        nodes = " ".join(str(row[0]) for row in found.rows)
+        if not nodes:
+            return NameIndex([])
+        names = resources.internal_query("names").replace("WHERE {\n", f"WHERE {{\n  VALUES ?node {{ {nodes} }}\n", 1)
+        results = self.endpoint.execute(names)
+        return NameIndex([(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results])
 
     def validate(self, paths_or_graph, fail_on: str = "violation"):
         """Check Turtle files (or an rdflib Graph) as an addition to this graph; a ValidationReport."""

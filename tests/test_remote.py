@@ -144,3 +144,14 @@ def test_push_to_oxigraph_started_as_its_readme_shows_says_what_to_do(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_names_are_resolved_with_a_query_for_that_name_not_every_label(endpoint):
+    kg = menaka_kg.connect(endpoint)
+    sent = []
+    ask = kg.endpoint.execute
+    kg.endpoint.execute = lambda text: sent.append(text) or ask(text)
+    assert kg.resolve("Anderamboukane").iri.endswith("/place/anderamboukane")  # accents folded, as embedded
+    assert kg.resolve("attacker", "role").iri.endswith("#attacker")
+    assert resources.internal_query("names") not in sent and all("Anderamboukane" not in text for text in sent)
+    assert any("VALUES ?node" in text for text in sent)
