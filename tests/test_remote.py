@@ -155,3 +155,20 @@ def test_names_are_resolved_with_a_query_for_that_name_not_every_label(endpoint)
     assert kg.resolve("attacker", "role").iri.endswith("#attacker")
     assert resources.internal_query("names") not in sent and all("Anderamboukane" not in text for text in sent)
     assert any("VALUES ?node" in text for text in sent)
+
+
+def test_every_engine_question_gives_the_embedded_rows_in_order(endpoint, embedded):
+    import subprocess
+    from tests.engine_spread import QUESTIONS, as_text, question_id
+    from tests.engines_table import record
+    remote = menaka_kg.connect(endpoint)
+    wrong = []
+    for name, params in QUESTIONS:
+        text = embedded.bound_query(name, **params)
+        ours, theirs = embedded.sparql(text), remote.sparql(text)
+        if as_text(theirs, ours.variables) != as_text(ours):
+            wrong.append(question_id((name, params)))
+    assert wrong == []
+    version = subprocess.run([server.oxigraph_command(), "--version"], capture_output=True, text=True).stdout.split()[-1]
+    record("Oxigraph server", ".".join(version.split(".")[:2]), "`menaka-kg push` (Graph Store `PUT`), with `--union-default-graph`",
+           "`push`, `query`, `sparql`, `resolve`, `info`", f"all {len(QUESTIONS)} questions, same rows in the same order")
