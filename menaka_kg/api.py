@@ -33,6 +33,7 @@ class KnowledgeGraph:
         self._cache = cache  # the bundled graph's cache, when the graph is exactly the bundled one
         self._names = None
         self._queries = None
+        self._graph_checked = False  # a remote endpoint: whether it was seen to hold the graph
 
     # --- stored queries -------------------------------------------------------------------------
     def stored_queries(self) -> dict[str, StoredQuery]:
@@ -60,7 +61,16 @@ class KnowledgeGraph:
 
     def query(self, name: str, **params) -> Results:
         """Run a stored query; parameters are names, IRIs or date strings."""
-        return self.endpoint.execute(self.bound_query(name, **params))
+        text = self.bound_query(name, **params)
+        self._check_graph()
+        return self.endpoint.execute(text)
+
+    def _check_graph(self) -> None:
+        """On a remote endpoint, once: an error unless it holds the graph and its readings (an empty
+        endpoint would otherwise answer "no place named …" or no rows)."""
+        if hasattr(self.endpoint, "check_graph") and not self._graph_checked:
+            self.endpoint.check_graph()
+            self._graph_checked = True
 
     # --- ad hoc SPARQL and names ----------------------------------------------------------------
     def sparql(self, text: str):
@@ -86,6 +96,7 @@ class KnowledgeGraph:
         if self._names is None:
             rows = self._cache.names() if self._cache else None
             if rows is None:
+                self._check_graph()
                 results = self.endpoint.execute(resources.internal_query("names"))
                 rows = [(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results]
                 if self._cache:
@@ -94,8 +105,38 @@ class KnowledgeGraph:
         return self._names
 
     def resolve(self, name: str, kind: str | None = None) -> Resolution:
-        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role."""
+        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role.
+        A remote endpoint is asked about that name only (`_names_for`), not for every label."""
+        if self._names is None and hasattr(self.endpoint, "check_graph"):
+            return self._names_for(name).resolve(name, kind)
         return self.names().resolve(name, kind)
+
+    def _names_for(self, name: str) -> NameIndex:
+        """The names of the nodes `name` may denote: those with a label the name's pattern matches, or the
+        name itself as an IRI (queries/internal/name-candidates.rq, the pattern and the IRI bound as RDF
+        terms), then the names query about them alone."""
+        import pyoxigraph as ox
+        from menaka_kg.names import label_pattern
+        from menaka_kg.prefixes import MK
+        from menaka_kg.stored_queries import _substitute
+        iri = NameIndex([])._as_iri(name.strip())[0]
+        try:
+            node = ox.NamedNode(iri if iri else MK + "any")
+        except ValueError:
+            node = ox.NamedNode(MK + "any")
+
+        def bound(text: str, terms: dict) -> str:
+            return "\n".join(line if line.lstrip().startswith("#") else _substitute(line, terms) for line in text.splitlines())
+
+        self._check_graph()
+        found = self.endpoint.execute(bound(resources.internal_query("name-candidates"),
+                                            {"pattern": ox.Literal(label_pattern(name)), "iri": node}))
+        nodes = " ".join(str(row[0]) for row in found.rows)
+        if not nodes:
+            return NameIndex([])
+        names = resources.internal_query("names").replace("WHERE {\n", f"WHERE {{\n  VALUES ?node {{ {nodes} }}\n", 1)
+        results = self.endpoint.execute(names)
+        return NameIndex([(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results])
 
     def validate(self, paths_or_graph, fail_on: str = "violation"):
         """Check Turtle files (or an rdflib Graph) as an addition to this graph; a ValidationReport."""
@@ -104,8 +145,14 @@ class KnowledgeGraph:
         return validate_files(items, bundled=self.bundled, fail_on=fail_on, base=self.data)
 
     def info(self) -> Info:
+        """What the graph holds. Its triples are counted in the named graphs that hold it, when there
+        are any (a store whose default graph is the union of its graphs has graphs of its own), else in
+        the default graph; the readings are never counted."""
+        self._check_graph()
         span = next(iter(self.endpoint.execute(resources.internal_query("info-span"))))
-        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
+        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples-named"))))["triples"]
+        if not triples:
+            triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
         return Info(triples=triples, classes=self.endpoint.execute(resources.internal_query("info-classes")),
                     span=(span["from"], span["to"]), sources=self.endpoint.execute(resources.internal_query("info-sources")))
 

@@ -340,14 +340,21 @@ def push(endpoint, store_url, graph_iri, include, data, timeout):
     Examples:
       menaka-kg push --endpoint http://127.0.0.1:7878/query
       menaka-kg push --endpoint http://localhost:3030/menaka/sparql --store-url http://localhost:3030/menaka/data --graph default
+      MENAKA_KG_USER=dba MENAKA_KG_PASSWORD=dba menaka-kg push --endpoint http://localhost:8890/sparql --store-url http://localhost:8890/sparql-graph-crud-auth
+
+    Then it asks the endpoint whether the stored queries see the pushed graph, and says what to do when
+    they do not (a store whose default graph is not the union of its graphs).
     """
     from menaka_kg.api import graph_ntriples
-    from menaka_kg.remote import push as push_graph, store_url_for
-    triples = graph_ntriples([part.strip() for part in include.split(",") if part.strip()], data)
+    from menaka_kg.remote import check_pushed, push as push_graph, store_url_for
+    parts = [part.strip() for part in include.split(",") if part.strip()]
+    triples = graph_ntriples(parts, data)
     target = store_url or store_url_for(endpoint)
     push_graph(triples, target, graph_iri, timeout)
     count = triples.count(b"\n")
     click.echo(f"pushed {count} triples to <{graph_iri}> at {target}", err=True)
+    if "ontology" in parts:  # whether the stored queries see what was pushed
+        check_pushed(endpoint, graph_iri, readings="derived" in parts, timeout=timeout)
 
 
 @cli.command()
@@ -470,7 +477,7 @@ def timeline(places, actor, date_from, date_to, output, force, data, no_bundled,
               help="The bundled parts, comma-separated: ontology, data, shapes, derived (the readings the stored queries need)  [default: ontology,data,derived].")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Your own Turtle files to export too (repeatable).")
-@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (owlrl) without trivial axioms.")
+@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (the reasonable reasoner) without trivial axioms.")
 @click.option("--snapshot", metavar="DATE",
               help="Write the state of the world at DATE as plain triples instead (controlledBy, alliedWith, leads...).")
 @click.option("--output", "-o", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),

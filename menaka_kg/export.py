@@ -195,12 +195,27 @@ def _trivial(subject, predicate, obj) -> bool:
 
 
 def inferred_triples(triples) -> list[ox.Triple]:
-    """What the OWL 2 RL rules (owlrl) add to the triples, without the trivial axioms."""
-    import owlrl
-    graph = _rdflib_graph(triples)
-    asserted = set(graph)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    return [ox.Triple(*map(_ox_term, t)) for t in graph if t not in asserted and not _trivial(*t)]
+    """What the OWL 2 RL rules add to the triples, without the trivial axioms.
+
+    The reasoner is reasonable (a compiled OWL 2 RL reasoner, some 40 times faster than owlrl here:
+    benchmarks/inference.py), reading the triples as N-Triples, which is Turtle. It draws every
+    inference owlrl draws about the graph's nodes; it leaves out some that owlrl adds to the schema
+    (domains and ranges inherited along sub-properties, built-in annotation properties): a test compares
+    them (tests/test_inference.py)."""
+    import os
+    import tempfile
+
+    import reasonable
+    asserted = {str(t) for t in triples}
+    with tempfile.TemporaryDirectory(prefix="menaka-kg-inferred-") as folder:
+        path = os.path.join(folder, "graph.ttl")
+        with open(path, "wb") as file:
+            file.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        reasoner = reasonable.PyReasoner()
+        reasoner.load_file(path)
+        closure = reasoner.reason()
+    inferred = (ox.Triple(*map(_ox_term, t)) for t in closure if not _trivial(*t))
+    return [t for t in inferred if str(t) not in asserted]
 
 
 # --- snapshots ----------------------------------------------------------------------------------------

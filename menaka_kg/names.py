@@ -62,6 +62,26 @@ def acled_forms(name: str, countries=frozenset()) -> list[tuple[str, str]]:
     return forms
 
 
+_VARIANTS = None
+
+
+def label_pattern(name: str) -> str:
+    """A regular expression (SPARQL's REGEX, with the "i" flag) that every label with the normalized form
+    of `name` matches: each letter or digit of that form, in any case or accented form, with anything but
+    ASCII letters and digits around them. It matches more than that; `NameIndex` then decides. (A remote
+    endpoint is asked for the labels it matches rather than for every label.)"""
+    global _VARIANTS
+    if _VARIANTS is None:
+        _VARIANTS = {}
+        for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+            folded = normalize(chr(code))
+            if len(folded) == 1 and folded.isascii():
+                _VARIANTS[folded] = _VARIANTS.get(folded, folded) + chr(code)
+    gap = "[^A-Za-z0-9]*"
+    letters = (f"[{_VARIANTS[c]}]" if c in _VARIANTS else c for c in normalize(name))
+    return "^" + gap + gap.join(letters) + gap + "$"
+
+
 class Resolution(namedtuple("Resolution", "iri kind label matched how")):
     """What a name resolved to (`iri`, its `kind` and preferred `label`) and how: the text `matched`, and
     `how` ("iri", "prefixed name", "preferred label", "alternative label", "ACLED name" or "probable

@@ -14,7 +14,12 @@ graph as it was. Both go through `_send`, the one place that applies these rules
 - the timeout (menaka_kg.timeouts) bounds each request; connection errors and 5xx answers are retried
   twice, with 1 and 2 seconds between tries; a request that timed out is not retried (the server may
   still be working on it), nor is a 4xx answer;
-- every failure is one EndpointError line (`_explain`).
+- every failure is one EndpointError line (`_explain`);
+- a server that asks for HTTP Digest (Virtuoso's /sparql-graph-crud-auth) gets it, from the same two
+  variables, for the URL it challenged; a write is first announced by a request without a body, so that
+  a server that refuses it at once answers 401 rather than cutting the upload ("Broken pipe");
+- an answer cut at the server's row limit (an X-SPARQL-MaxRows header, as Virtuoso sends, with as many
+  rows as the limit) is an error, never a short answer.
 """
 
 import base64
@@ -120,16 +125,60 @@ def _retried(error: Exception) -> bool:
     return not (isinstance(reason, TimeoutError) or "timed out" in str(reason) or isinstance(error, HTTPException))
 
 
-def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str]:
-    """The answer's body and media type, sent with the credentials for its origin within `timeout`
-    seconds, retrying connection errors and 5xx answers."""
+def _digest(request: urllib.request.Request, challenge: str) -> str | None:
+    """The Digest Authorization header for `request` that answers `challenge` (a WWW-Authenticate
+    value), from MENAKA_KG_USER and MENAKA_KG_PASSWORD; None without them or for another scheme."""
+    scheme, _, parameters = challenge.partition(" ")
+    user = os.environ.get("MENAKA_KG_USER")
+    if scheme.lower() != "digest" or not user or os.environ.get("MENAKA_KG_TOKEN"):
+        return None
+    passwords = urllib.request.HTTPPasswordMgr()
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(parameters))
+    passwords.add_password(fields.get("realm"), request.full_url, user, os.environ.get("MENAKA_KG_PASSWORD", ""))
+    answer = urllib.request.AbstractDigestAuthHandler(passwords).get_authorization(request, fields)
+    return f"Digest {answer}" if answer else None
+
+
+def _challenge(request: urllib.request.Request, timeout: float) -> str | None:
+    """For a write: the Digest header its URL asks for, learnt from a HEAD request without the body (None
+    when it asks for none, or for Basic, which `_authorization` gives); an EndpointError when it asks for
+    credentials and the environment has none."""
+    probe = urllib.request.Request(request.full_url, method="HEAD")
+    try:
+        with _OPENER.open(probe, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as error:
+        if error.code != 401:
+            return None
+        challenge = error.headers.get("WWW-Authenticate", "")
+        if not (os.environ.get("MENAKA_KG_USER") or os.environ.get("MENAKA_KG_TOKEN")):
+            scheme = challenge.split(" ", 1)[0] or "HTTP"
+            raise EndpointError(f"{request.full_url} asks for credentials (401, {scheme}): set MENAKA_KG_USER and "
+                                "MENAKA_KG_PASSWORD (or MENAKA_KG_TOKEN)") from None
+        return _digest(request, challenge)
+    except (urllib.error.URLError, HTTPException, OSError):
+        return None  # the write itself reports it
+
+
+def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str, dict]:
+    """The answer's body, media type and headers, sent with the credentials for its origin within
+    `timeout` seconds, retrying connection errors and 5xx answers."""
     check_url(request.full_url)
-    if authorization := _authorization():
+    authorization = _challenge(request, timeout) if request.get_method() == "PUT" else None
+    if authorization := authorization or _authorization():
         request.add_unredirected_header("Authorization", authorization)
 
     def attempt(stop):
-        with _OPENER.open(request, timeout=timeout) as answer:
-            return answer.read(), answer.headers.get_content_type()
+        try:
+            with _OPENER.open(request, timeout=timeout) as answer:
+                return answer.read(), answer.headers.get_content_type(), dict(answer.headers)
+        except urllib.error.HTTPError as error:  # Digest asked for after all: answer it once
+            digest = _digest(request, error.headers.get("WWW-Authenticate", "")) if error.code == 401 else None
+            if not digest or request.unredirected_hdrs.get("Authorization", "").startswith("Digest "):
+                raise
+            request.add_unredirected_header("Authorization", digest)
+            with _OPENER.open(request, timeout=timeout) as answer:
+                return answer.read(), answer.headers.get_content_type(), dict(answer.headers)
 
     for pause in (*RETRY_PAUSES, None):
         try:
@@ -161,7 +210,7 @@ class RemoteEndpoint:
             self.url, data=urllib.parse.urlencode({"query": text}).encode(), method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded",
                      "Accept": _GRAPH_ACCEPT if graph_answer else _RESULTS_ACCEPT})
-        body, media_type = _send(request, configured(self.timeout))
+        body, media_type, headers = _send(request, configured(self.timeout))
         try:
             if graph_answer:
                 rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
@@ -173,9 +222,28 @@ class RemoteEndpoint:
             if isinstance(answer, ox.QueryBoolean):
                 return bool(answer)
             variables = [v.value for v in answer.variables]
-            return Results(variables, [tuple(solution[v] for v in variables) for solution in answer])
+            rows = [tuple(map(_canonical, (solution[v] for v in variables))) for solution in answer]
         except (SyntaxError, ValueError, OSError) as error:
             raise _unreadable(self.url, media_type, "RDF" if graph_answer else "SPARQL results", error) from None
+        limit = {key.lower(): value for key, value in headers.items()}.get("x-sparql-maxrows", "")
+        if limit.strip().isdigit() and len(rows) >= int(limit):
+            raise EndpointError(f"{self.url} cut its answer at {int(limit):,} rows (X-SPARQL-MaxRows): raise the "
+                                "server's row limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+        return Results(variables, rows)
+
+    def check_graph(self, readings: bool = True) -> None:
+        """An EndpointError unless the stored queries see the graph here: the ontology and (with
+        `readings`) the readings of the reasoning layer, in the default graph, the one queries read."""
+        from menaka_kg import resources
+        row = self.execute(resources.internal_query("holds-graph")).rows[0]
+        has_ontology, has_readings = (term is not None and term.value in ("true", "1") for term in row)
+        if not has_ontology:
+            raise EndpointError(f"{self.url} does not hold the menaka-kg graph (no ontology <https://w3id.org/menaka-kg/"
+                                "ontology> in the graph its queries read): load it with menaka-kg push, or see "
+                                "docs/triplestores.md")
+        if readings and not has_readings:
+            raise EndpointError(f"{self.url} holds the graph without its readings (the part 'derived'), which the "
+                                "stored queries need: push it with --include ontology,data,derived")
 
     def __len__(self):
         """The number of triples in the server's named graphs (where `push` puts the graph)."""
@@ -187,9 +255,41 @@ class RemoteEndpoint:
         return ox.serialize(triples, format=rdf_format).decode()
 
 
+_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+
+
+def _canonical(term):
+    """The term with a boolean in its canonical form (Virtuoso writes true as "1")."""
+    if isinstance(term, ox.Literal) and term.datatype == _BOOLEAN and term.value in ("1", "0"):
+        return ox.Literal("true" if term.value == "1" else "false", datatype=_BOOLEAN)
+    return term
+
+
 def store_url_for(endpoint: str) -> str:
     """The Graph Store Protocol URL next to a query endpoint (Oxigraph: /query -> /store)."""
     return endpoint[: -len("/query")] + "/store" if endpoint.endswith("/query") else endpoint
+
+
+def check_pushed(endpoint: str, graph: str, readings: bool = True, timeout=None) -> None:
+    """After a push of `graph` through another URL: an EndpointError, saying what to do, unless the
+    stored queries at `endpoint` see it (a store whose default graph is not the union of its graphs
+    does not show a named graph to them)."""
+    remote = RemoteEndpoint(endpoint)
+    remote.timeout = timeout
+    try:
+        remote.check_graph(readings)
+        return
+    except EndpointError:
+        if graph == "default":
+            raise
+    ontology = "<https://w3id.org/menaka-kg/ontology> a <http://www.w3.org/2002/07/owl#Ontology>"
+    if remote.execute(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ {ontology} }} }}"):
+        raise EndpointError(f"pushed to <{graph}>, but the queries at {endpoint} read the server's default graph, which "
+                            "does not include it: push again with --graph default (this replaces the default graph), "
+                            "or serve the store with its default graph as the union of its graphs (Oxigraph: "
+                            "oxigraph serve --union-default-graph; Fuseki: tdb2:unionDefaultGraph true)")
+    raise EndpointError(f"pushed to <{graph}>, but {endpoint} does not show it: is the Graph Store URL (--store-url) "
+                        "on the same server as the endpoint?")
 
 
 def push(ntriples: bytes, store_url: str, graph: str = DEFAULT_GRAPH, timeout=None) -> None:
