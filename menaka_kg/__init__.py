@@ -13,10 +13,10 @@ def load(data=(), bundled=True):
     return load_kg(data, bundled)
 
 
-def connect(url):
+def connect(url, timeout=None):
     """A remote SPARQL 1.1 endpoint holding the graph, ready for the same queries (menaka_kg.api.connect)."""
     from menaka_kg.api import connect as connect_remote
-    return connect_remote(url)
+    return connect_remote(url, timeout)
 
 
 def load_graph(include=("ontology", "data")):

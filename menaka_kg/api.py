@@ -9,7 +9,7 @@ import os
 from collections import namedtuple
 
 from menaka_kg import resources
-from menaka_kg.errors import QueryError
+from menaka_kg.errors import QueryError, shown
 from menaka_kg.names import NameIndex, Resolution
 from menaka_kg.results import Results
 from menaka_kg.store import EmbeddedStore
@@ -33,6 +33,7 @@ class KnowledgeGraph:
         self._cache = cache  # the bundled graph's cache, when the graph is exactly the bundled one
         self._names = names  # a name index given (a persistent store's), else built on first use
         self._queries = None
+        self._graph_checked = False  # a remote endpoint: whether it was seen to hold the graph
 
     # --- stored queries -------------------------------------------------------------------------
     def stored_queries(self) -> dict[str, StoredQuery]:
@@ -49,7 +50,7 @@ class KnowledgeGraph:
         queries = self.stored_queries()
         close = difflib.get_close_matches(name, list(queries), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else f"; the queries are: {', '.join(queries)}"
-        raise QueryError(f"no stored query named '{name}'{hint}")
+        raise QueryError(f"no stored query named {shown(name)}{hint}")
 
     def bound_query(self, name: str, **params) -> str:
         """The stored query's text with the parameters bound as RDF terms."""
@@ -60,17 +61,42 @@ class KnowledgeGraph:
 
     def query(self, name: str, **params) -> Results:
         """Run a stored query; parameters are names, IRIs or date strings."""
-        return self.endpoint.execute(self.bound_query(name, **params))
+        text = self.bound_query(name, **params)
+        self._check_graph()
+        return self.endpoint.execute(text)
+
+    def _check_graph(self) -> None:
+        """On a remote endpoint, once: an error unless it holds the graph and its readings (an empty
+        endpoint would otherwise answer "no place named …" or no rows)."""
+        if hasattr(self.endpoint, "check_graph") and not self._graph_checked:
+            self.endpoint.check_graph()
+            self._graph_checked = True
 
     # --- ad hoc SPARQL and names ----------------------------------------------------------------
     def sparql(self, text: str):
-        """Run any SPARQL query: Results, a bool (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+        """Run a SPARQL query: Results, a bool (ASK) or triples (CONSTRUCT, DESCRIBE). An update is refused
+        before anything runs (menaka_kg.readonly)."""
+        from menaka_kg.readonly import read_query
+        if not isinstance(text, str):
+            raise QueryError(f"a SPARQL query is text (str), not {type(text).__name__}")
+        read_query(text)
         return self.endpoint.execute(text)
+
+    @property
+    def timeout(self):
+        """The seconds a query may take (None: MENAKA_KG_TIMEOUT, else 30); a slower one raises QueryTimeout."""
+        return self.endpoint.timeout
+
+    @timeout.setter
+    def timeout(self, value):
+        from menaka_kg.timeouts import seconds
+        self.endpoint.timeout = None if value is None else seconds(value)
 
     def names(self) -> NameIndex:
         if self._names is None:
             rows = self._cache.names() if self._cache else None
             if rows is None:
+                self._check_graph()
                 results = self.endpoint.execute(resources.internal_query("names"))
                 rows = [(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results]
                 if self._cache:
@@ -79,8 +105,38 @@ class KnowledgeGraph:
         return self._names
 
     def resolve(self, name: str, kind: str | None = None) -> Resolution:
-        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role."""
+        """What a name (IRI, prefixed name or label) denotes; `kind` is place, actor, event or role.
+        A remote endpoint is asked about that name only (`_names_for`), not for every label."""
+        if self._names is None and hasattr(self.endpoint, "check_graph"):
+            return self._names_for(name).resolve(name, kind)
         return self.names().resolve(name, kind)
+
+    def _names_for(self, name: str) -> NameIndex:
+        """The names of the nodes `name` may denote: those with a label the name's pattern matches, or the
+        name itself as an IRI (queries/internal/name-candidates.rq, the pattern and the IRI bound as RDF
+        terms), then the names query about them alone."""
+        import pyoxigraph as ox
+        from menaka_kg.names import label_pattern
+        from menaka_kg.prefixes import MK
+        from menaka_kg.stored_queries import _substitute
+        iri = NameIndex([])._as_iri(name.strip())[0]
+        try:
+            node = ox.NamedNode(iri if iri else MK + "any")
+        except ValueError:
+            node = ox.NamedNode(MK + "any")
+
+        def bound(text: str, terms: dict) -> str:
+            return "\n".join(line if line.lstrip().startswith("#") else _substitute(line, terms) for line in text.splitlines())
+
+        self._check_graph()
+        found = self.endpoint.execute(bound(resources.internal_query("name-candidates"),
+                                            {"pattern": ox.Literal(label_pattern(name)), "iri": node}))
+        nodes = " ".join(str(row[0]) for row in found.rows)
+        if not nodes:
+            return NameIndex([])
+        names = resources.internal_query("names").replace("WHERE {\n", f"WHERE {{\n  VALUES ?node {{ {nodes} }}\n", 1)
+        results = self.endpoint.execute(names)
+        return NameIndex([(row["node"], row["kind"], row["label"], row["labelKind"]) for row in results])
 
     def validate(self, paths_or_graph, fail_on: str = "violation"):
         """Check Turtle files (or an rdflib Graph) as an addition to this graph; a ValidationReport."""
@@ -89,16 +145,25 @@ class KnowledgeGraph:
         return validate_files(items, bundled=self.bundled, fail_on=fail_on, base=self.data)
 
     def info(self) -> Info:
+        """What the graph holds. Its triples are counted in the named graphs that hold it, when there
+        are any (a store whose default graph is the union of its graphs has graphs of its own), else in
+        the default graph; the readings are never counted."""
+        self._check_graph()
         span = next(iter(self.endpoint.execute(resources.internal_query("info-span"))))
-        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
+        triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples-named"))))["triples"]
+        if not triples:
+            triples = next(iter(self.endpoint.execute(resources.internal_query("info-triples"))))["triples"]
         return Info(triples=triples, classes=self.endpoint.execute(resources.internal_query("info-classes")),
                     span=(span["from"], span["to"]), sources=self.endpoint.execute(resources.internal_query("info-sources")))
 
 
-def connect(url: str) -> KnowledgeGraph:
-    """A remote SPARQL 1.1 endpoint that holds the graph (e.g. pushed with `menaka-kg push`)."""
+def connect(url: str, timeout=None) -> KnowledgeGraph:
+    """A remote SPARQL 1.1 endpoint that holds the graph (e.g. pushed with `menaka-kg push`); `timeout`
+    as KnowledgeGraph.timeout."""
     from menaka_kg.remote import RemoteEndpoint
-    return KnowledgeGraph(RemoteEndpoint(url), bundled=False)
+    kg = KnowledgeGraph(RemoteEndpoint(url), bundled=False)
+    kg.timeout = timeout
+    return kg
 
 
 def graph_ntriples(include=None, data=()) -> bytes:
@@ -121,6 +186,7 @@ def load(data=(), bundled: bool = True) -> KnowledgeGraph:
 
     The bundled graph comes from the cache (menaka_kg.cache) when it is there, and is put there when not.
     """
+    data = [data] if isinstance(data, (str, os.PathLike)) else list(data)  # one file, or several
     store = EmbeddedStore()
     cache = None
     if bundled:

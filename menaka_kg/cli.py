@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from menaka_kg.errors import MenakaError
+from menaka_kg.errors import MenakaError, one_line, shown
 from menaka_kg.results import FORMATS, Results
 
 GRAPH_FORMATS = ("turtle", "ntriples")
@@ -21,13 +21,31 @@ class Cli(click.Group):
         except MenakaError as error:
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(one_line(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
             raise
         except Exception as error:  # a bug or an environment problem: still one line unless -v
             if ctx.obj and ctx.obj.get("verbose"):
                 raise
-            raise click.ClickException(f"unexpected {type(error).__name__}: {error} (run with -v for details)") from None
+            raise click.ClickException(one_line(f"unexpected {type(error).__name__}: {error} (run with -v for details)")) from None
+
+
+def _seconds(ctx, param, value):
+    from menaka_kg.timeouts import seconds
+    try:
+        return None if value is None else seconds(value, "--timeout")
+    except MenakaError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def timeout_option(command):
+    """--timeout: how long each query may take."""
+    return click.option("--timeout", metavar="SECONDS", callback=_seconds,
+                        help="Stop a query that has not answered after this many seconds (default: MENAKA_KG_TIMEOUT, else 30).")(command)
+
+
+def force_option(command):
+    return click.option("--force", is_flag=True, help="Overwrite an output file that exists (never an input).")(command)
 
 
 def _remember_store(ctx, param, value):
@@ -75,7 +93,8 @@ def open_store(folder):
 
 
 def graph_options(command):
-    """--data, --no-bundled, --endpoint and --store: which graph a command works on."""
+    """--data, --no-bundled, --endpoint and --store: which graph a command works on; --timeout."""
+    command = timeout_option(command)
     command = store_option(command)
     command = click.option("--endpoint", envvar="MENAKA_KG_ENDPOINT", metavar="URL",
                            help="Ask a SPARQL 1.1 endpoint that holds the graph instead (also MENAKA_KG_ENDPOINT).")(command)
@@ -99,17 +118,37 @@ def format_option(choices=FORMATS, default="table"):
                         help="Output format: table for people; json, csv and tsv are the W3C SPARQL results formats; jsonl is one object per row.")
 
 
-def open_graph(data, no_bundled, endpoint=None):
+def open_graph(data, no_bundled, endpoint=None, timeout=None):
+    """The graph a command asks; a warning on stderr for each fact of the --data files that the queries
+    cannot read (an xsd:date that is no date)."""
     from menaka_kg.api import connect, load
     if folder := given_store():
-        return open_store(folder)
+        kg = open_store(folder)
+        kg.timeout = timeout
+        return kg
     if endpoint:
         if data or no_bundled:
             raise click.UsageError("--endpoint asks the endpoint's graph: it cannot take --data or --no-bundled")
-        return connect(endpoint)
+        return connect(endpoint, timeout)
     if no_bundled and not data:
         raise click.UsageError("--no-bundled needs at least one --data file")
-    return load(data=data, bundled=not no_bundled)
+    kg = load(data=data, bundled=not no_bundled)
+    kg.timeout = timeout
+    if data:
+        from menaka_kg.prefixes import shorten
+        facts = kg.endpoint.ill_typed_dates()
+        for subject, predicate, value in facts[:5]:
+            click.echo(f"Warning: {shorten(subject.value)} {shorten(predicate.value)} {shown(value.value)} is not an "
+                       "xsd:date (YYYY-MM-DD): the queries leave this fact out", err=True)
+        if len(facts) > 5:
+            click.echo(f"Warning: and {len(facts) - 5} more facts with dates that are not xsd:date", err=True)
+    return kg
+
+
+def inputs_of(data, bundled: bool = True) -> list:
+    """The files a command reads: the --data files and the bundled graph's (or the ontology's)."""
+    from menaka_kg import resources
+    return [*data, *(resources.bundled_files() if bundled else resources.ontology_files())]
 
 
 @click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,13 +205,19 @@ def queries(name):
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter (repeatable): a name, IRI or prefixed name; a date like 2022-06.")
 @format_option()
+@click.option("--explain", is_flag=True,
+              help="Print each row's why (the rule that gave its certainty and standing) under the table.")
+@click.option("--wide", is_flag=True, help="Show every column in full, however wide the terminal (piped output always does).")
 @graph_options
-def query(name, params, fmt, data, no_bundled, endpoint):
-    """Run the stored query NAME.
+def query(name, params, fmt, explain, wide, data, no_bundled, endpoint, timeout):
+    """Run the stored query NAME. In a terminal the table fits its width (long names shortened with an
+    ellipsis, the least useful columns left out and named under it); --wide or a pipe gives every column.
+    --explain prints each row's why under the table.
 
     \b
     Examples:
       menaka-kg query controller-at -p place=Andéramboukane -p date=2022-06
+      menaka-kg query controller-at -p place=Tamalat -p date=2023-05 --explain
       menaka-kg query events-of -p actor=JNIM -p from=2022-10 --format csv
       menaka-kg query casualties -p event=event:2022-03-09-insinane-attack
       menaka-kg query controller-at -p place=Tamalat -p date=2022 --endpoint http://127.0.0.1:7878/query
@@ -181,10 +226,16 @@ def query(name, params, fmt, data, no_bundled, endpoint):
     values = {}
     for param in params:
         if not (pair := split_param(param)):
-            raise click.BadParameter(f"'{param}' is not KEY=VALUE", param_hint="-p")
+            raise click.BadParameter(f"{shown(param)} is not KEY=VALUE", param_hint="-p")
+        if pair[0] in values:
+            raise click.BadParameter(f"{shown(pair[0])} is given twice; give each parameter once", param_hint="-p")
         values[pair[0]] = pair[1]
-    kg = open_graph(data, no_bundled, endpoint)
-    click.echo(kg.query(name, **values).format(fmt), nl=False)
+    if explain and fmt != "table":
+        raise click.UsageError(f"--explain goes with the table; the {fmt} output has the why column already")
+    from menaka_kg.results import terminal_width
+    kg = open_graph(data, no_bundled, endpoint, timeout)
+    answer, width = kg.query(name, **values), None if wide else terminal_width()
+    click.echo(answer.explained(width) if explain else answer.format(fmt, width), nl=False)
 
 
 @cli.command()
@@ -192,7 +243,7 @@ def query(name, params, fmt, data, no_bundled, endpoint):
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default=None,
               help="table (default), json, csv, tsv or jsonl for SELECT and ASK; turtle (default) or ntriples for CONSTRUCT and DESCRIBE.")
 @graph_options
-def sparql(query_or_file, fmt, data, no_bundled, endpoint):
+def sparql(query_or_file, fmt, data, no_bundled, endpoint, timeout):
     """Run your own SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE), given as text or a file (- for stdin).
 
     \b
@@ -201,12 +252,12 @@ def sparql(query_or_file, fmt, data, no_bundled, endpoint):
       menaka-kg sparql my-query.rq --format csv
     """
     if query_or_file == "-":
-        text = sys.stdin.read()
+        text = _utf8(sys.stdin.buffer.read(), "standard input")
     elif Path(query_or_file).is_file():
-        text = Path(query_or_file).read_text(encoding="utf-8")
+        text = _utf8(Path(query_or_file).read_bytes(), query_or_file)
     else:
         text = query_or_file
-    kg = open_graph(data, no_bundled, endpoint)
+    kg = open_graph(data, no_bundled, endpoint, timeout)
     answer = kg.sparql(text)
     if isinstance(answer, Results):
         if fmt in GRAPH_FORMATS:
@@ -222,12 +273,19 @@ def sparql(query_or_file, fmt, data, no_bundled, endpoint):
         click.echo(kg.endpoint.serialize_triples(answer, fmt or "turtle"), nl=False)
 
 
+def _utf8(content: bytes, name: str) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{name} is not a SPARQL query: it is not UTF-8 text") from None
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["place", "actor", "event", "role"]), default=None,
               help="Only names of this kind.")
 @graph_options
-def resolve(name, kind, data, no_bundled, endpoint):
+def resolve(name, kind, data, no_bundled, endpoint, timeout):
     """Show what NAME (a label, alternative label, IRI or prefixed name) resolves to.
 
     \b
@@ -236,14 +294,14 @@ def resolve(name, kind, data, no_bundled, endpoint):
       menaka-kg resolve "Islamic State Sahel Province" --kind actor
     """
     from menaka_kg.prefixes import shorten
-    found = open_graph(data, no_bundled, endpoint).resolve(name, kind)
+    found = open_graph(data, no_bundled, endpoint, timeout).resolve(name, kind)
     click.echo(f"{found.label}  {shorten(found.iri)}  <{found.iri}>\n"
                f"  {found.kind}, matched '{found.matched}' by {found.how}")
 
 
 @cli.command()
 @graph_options
-def info(data, no_bundled, endpoint):
+def info(data, no_bundled, endpoint, timeout):
     """Say what the graph holds: triples, nodes by class, the time it covers, its sources.
 
     \b
@@ -251,7 +309,7 @@ def info(data, no_bundled, endpoint):
       menaka-kg info
       menaka-kg info --store ~/menaka-store   # also lists the files loaded into the store
     """
-    kg = open_graph(data, no_bundled, endpoint)
+    kg = open_graph(data, no_bundled, endpoint, timeout)
     facts = kg.info()
     start, end = facts.span
     click.echo(f"{facts.triples} triples; dated facts from {start} to {end}\n")
@@ -316,7 +374,7 @@ def validate(ctx, files, fmt, fail_on, no_bundled, without):
 @cli.command("new-report")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Where to write the skeleton (- for standard output).")
-@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@force_option
 def new_report(output, force):
     """Write a skeleton report (one source, event, control change and casualty figure) that validates.
 
@@ -325,13 +383,13 @@ def new_report(output, force):
       menaka-kg new-report --output my-report.ttl && menaka-kg validate my-report.ttl
     """
     from menaka_kg import resources
-    from menaka_kg.files import write_output
-    text = resources.report_template().read_text(encoding="utf-8")
+    from menaka_kg.files import check_outputs, write_output
+    template = resources.report_template()
+    text = template.read_text(encoding="utf-8")
     if output == "-":
         click.echo(text, nl=False)
         return
-    if Path(output).exists() and not force:
-        raise click.ClickException(f"{output} exists; use --force to overwrite it")
+    check_outputs([output], [template], force)
     write_output(output, text)
     click.echo(f"wrote {output}; fill it in, then run: menaka-kg validate {output}", err=True)
 
@@ -346,48 +404,76 @@ def new_report(output, force):
               help="What to push: ontology, data, shapes, derived (the readings the stored queries need).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to push too.")
 @store_option
-def push(endpoint, store_url, graph_iri, include, data):
+@timeout_option
+def push(endpoint, store_url, graph_iri, include, data, timeout):
     """Load the graph into a triplestore: one PUT that replaces the named graph (Graph Store Protocol).
 
     Credentials come from MENAKA_KG_USER and MENAKA_KG_PASSWORD (or a bearer token in MENAKA_KG_TOKEN),
-    the timeout from MENAKA_KG_TIMEOUT (seconds, default 30); connection errors and 5xx answers are
-    retried twice. docs/triplestores.md has the URLs of Fuseki, GraphDB, Virtuoso and QLever.
+    and go only to the endpoint's own host and port (docs/safety.md); connection errors and 5xx answers
+    are retried twice, a timeout never. docs/triplestores.md has the URLs of Fuseki, GraphDB, Virtuoso
+    and QLever.
 
     \b
     Examples:
       menaka-kg push --endpoint http://127.0.0.1:7878/query
       menaka-kg push --endpoint http://localhost:3030/menaka/sparql --store-url http://localhost:3030/menaka/data --graph default
+      MENAKA_KG_USER=dba MENAKA_KG_PASSWORD=dba menaka-kg push --endpoint http://localhost:8890/sparql --store-url http://localhost:8890/sparql-graph-crud-auth
+
+    Then it asks the endpoint whether the stored queries see the pushed graph, and says what to do when
+    they do not (a store whose default graph is not the union of its graphs).
     """
-    from menaka_kg.remote import push as push_graph, store_url_for
-    triples = graph_ntriples([part.strip() for part in include.split(",") if part.strip()], data)
+    from menaka_kg.remote import check_pushed, push as push_graph, store_url_for
+    parts = [part.strip() for part in include.split(",") if part.strip()]
+    triples = graph_ntriples(parts, data)
     target = store_url or store_url_for(endpoint)
-    push_graph(triples, target, graph_iri)
+    push_graph(triples, target, graph_iri, timeout)
     count = triples.count(b"\n")
     click.echo(f"pushed {count} triples to <{graph_iri}> at {target}", err=True)
+    if "ontology" in parts:  # whether the stored queries see what was pushed
+        check_pushed(endpoint, graph_iri, readings="derived" in parts, timeout=timeout)
 
 
 @cli.command()
 @click.option("--port", type=int, default=7878, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (loopback by default).")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False), help="Your own Turtle files to serve too.")
 @store_option
-def serve(port, host):
-    """Start a local Oxigraph server loaded with the graph: a SPARQL endpoint and its query page.
+def serve(port, host, data):
+    """Serve the graph: its site (a page per IRI path, or its Turtle or JSON-LD when a client asks for them)
+    and a read-only SPARQL endpoint at /query (an Oxigraph server started for it). SIGTERM or Ctrl-C stops
+    both (docs/site.md).
 
     \b
-    Example:
+    Examples:
       menaka-kg serve --port 7878   # then open http://127.0.0.1:7878/
+      curl -H 'Accept: text/turtle' http://127.0.0.1:7878/place/tamalat
+      menaka-kg query controller-at -p place=Tamalat -p date=2022-04 --endpoint http://127.0.0.1:7878/query
     """
     from menaka_kg import server
-    from menaka_kg.remote import push as push_graph
-    process, base = server.start(host, port)
-    try:
-        push_graph(graph_ntriples(), f"{base}/store")  # the store's graph with --store
-        click.echo(f"serving the graph at {base}/ (SPARQL endpoint {base}/query); Ctrl-C stops it", err=True)
-        process.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        process.terminate()
+    from menaka_kg.api import load
+    folder = given_store(others=("data",))
+    kg = open_store(folder) if folder else load(data=data)
+    server.serve(kg, graph_ntriples(data=data), host, port, on_ready=lambda base: click.echo(
+        f"serving the graph at {base}/ (SPARQL endpoint {base}/query); Ctrl-C stops it", err=True))
+
+
+@cli.command()
+@click.option("--output", "-o", required=True, metavar="DIR",
+              help="The folder to write: a new one, or with --force a site menaka-kg wrote there before (replaced whole).")
+@force_option
+@graph_options
+def site(output, force, data, no_bundled, endpoint, timeout):
+    """Write a static site of the graph that works offline: a page per place, actor, event, source,
+    assertion and claim, each with its Turtle and JSON-LD, a search box, and maps (docs/site.md).
+
+    \b
+    Examples:
+      menaka-kg site -o site/ && xdg-open site/index.html
+      menaka-kg site --data my-report.ttl -o site/
+    """
+    from menaka_kg.site import write_site
+    summary = write_site(open_graph(data, no_bundled, endpoint, timeout), output, inputs=data, force=force)
+    click.echo(f"wrote {output}: {summary}; open {Path(output) / 'index.html'}", err=True)
 
 
 @cli.command("map")
@@ -397,8 +483,9 @@ def serve(port, host):
 @click.option("--to", "end", metavar="D", help="The last step of a series (2023-05).")
 @click.option("--output", "-o", required=True, metavar="PATH",
               help="FILE.html, FILE.png or FILE.geojson; for a series a folder (map-DATE.html in it) or a name with {date}.")
+@force_option
 @graph_options
-def map_command(date, every, start, end, output, data, no_bundled, endpoint):
+def map_command(date, every, start, end, output, force, data, no_bundled, endpoint, timeout):
     """Draw who held what at a date: every place with coordinates, split by controller and shaded by
     certainty; places without coordinates are listed beside the map (docs/pictures.md).
 
@@ -422,9 +509,11 @@ def map_command(date, every, start, end, output, data, no_bundled, endpoint):
         if not date or start or end:
             raise click.UsageError("give --date for one map, or --every with --from and --to for a series")
         dates, paths = [date], [Path(output)]
+    from menaka_kg.files import check_outputs
     for path in paths:
         maps.output_format(path)
-    maps.write_maps(open_graph(data, no_bundled, endpoint), dates, paths, create_folders=bool(every))
+    check_outputs(paths, inputs_of(data, not no_bundled), force)
+    maps.write_maps(open_graph(data, no_bundled, endpoint, timeout), dates, paths, create_folders=bool(every))
     click.echo(f"wrote {paths[0]}" + (f" … {paths[-1]} ({len(paths)} maps)" if len(paths) > 1 else ""), err=True)
 
 
@@ -435,8 +524,9 @@ def map_command(date, every, start, end, output, data, no_bundled, endpoint):
 @click.option("--to", "date_to", metavar="D", help="The last day shown: a day, month, year (2022-12).")
 @click.option("--output", "-o", required=True, metavar="FILE",
               help="The picture to write: FILE.svg, FILE.png or FILE.html (interactive, works offline).")
+@force_option
 @graph_options
-def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoint):
+def timeline(places, actor, date_from, date_to, output, force, data, no_bundled, endpoint, timeout):
     """Draw who held each PLACE when: a row per place, a bar per control assertion (default: every place held).
 
     Solid where the control is definite, hatched where its begin or end is uncertain, fading where its end is
@@ -449,9 +539,11 @@ def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoi
       menaka-kg timeline --actor JNIM --from 2022-06 -o jnim.png
       menaka-kg timeline -o everything.html
     """
+    from menaka_kg.files import check_outputs
     from menaka_kg.timeline import build_timeline, check_output, write_timeline
     check_output(output)
-    drawn = build_timeline(open_graph(data, no_bundled, endpoint), places, actor, date_from, date_to)
+    check_outputs([output], inputs_of(data, not no_bundled), force)
+    drawn = build_timeline(open_graph(data, no_bundled, endpoint, timeout), places, actor, date_from, date_to)
     write_timeline(drawn, output)
     click.echo(f"wrote {output}: {len(drawn.rows)} place{'' if len(drawn.rows) == 1 else 's'}", err=True)
 
@@ -463,13 +555,15 @@ def timeline(places, actor, date_from, date_to, output, data, no_bundled, endpoi
               help="The bundled parts, comma-separated: ontology, data, shapes, derived (the readings the stored queries need)  [default: ontology,data,derived].")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Your own Turtle files to export too (repeatable).")
-@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (owlrl) without trivial axioms.")
+@click.option("--inferred", is_flag=True, help="Add the OWL 2 RL closure (the reasonable reasoner) without trivial axioms.")
 @click.option("--snapshot", metavar="DATE",
               help="Write the state of the world at DATE as plain triples instead (controlledBy, alliedWith, leads...).")
 @click.option("--output", "-o", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The file to write, atomically (- for standard output).")
+@force_option
+@timeout_option
 @store_option
-def export(fmt, include, data, inferred, snapshot, output):
+def export(fmt, include, data, inferred, snapshot, output, force, timeout):
     """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML for another triplestore.
 
     The same graph gives the same bytes (sorted, canonical blank nodes, our prefixes). N-Quads and TriG
@@ -482,13 +576,14 @@ def export(fmt, include, data, inferred, snapshot, output):
       menaka-kg export --inferred -o menaka-kg-inferred.nt
       menaka-kg export --snapshot 2022-06-15 -o state-2022-06-15.ttl
     """
-    from menaka_kg import export as exporting
-    from menaka_kg.files import write_output
+    from menaka_kg import export as exporting, resources
+    from menaka_kg.files import check_outputs, write_output
     fmt = fmt or exporting.EXTENSIONS.get(Path(output).suffix.lower(), "turtle")
+    check_outputs([output], [*data, *resources.part_files(("ontology", "data", "shapes"))], force)
     if snapshot:
         if include or inferred:
             raise click.UsageError("--snapshot writes plain triples of the state at a date: it takes no --include or --inferred")
-        content = exporting.export_snapshot(open_graph(data, False), snapshot, fmt)
+        content = exporting.export_snapshot(open_graph(data, False, timeout=timeout), snapshot, fmt)
     else:
         parts = [part.strip() for part in (include or "ontology,data,derived").split(",") if part.strip()]
         if folder := given_store():
@@ -635,30 +730,52 @@ def import_group():
 
 
 @import_group.command("acled")
-@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.argument("csv_files", metavar="FILE.csv...", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The Turtle file to write (replaced only when the whole export imports).")
-@click.option("--source-name", metavar="NAME", help="The export's name as a source document (default: ACLED export FILE.csv).")
+@click.option("--source-name", metavar="NAME",
+              help="The data set's name as a source document (default: ACLED data); re-imports under one name replace each other.")
+@click.option("--drop-missing", is_flag=True,
+              help="With several exports, leave out the events the last one lacks (ACLED deleted them).")
+@force_option
+@timeout_option
 @store_option
-def import_acled(csv_file, output, source_name):
-    """Map an ACLED export (CSV) onto the graph's model: events, participants, places, ACLED's fatality
-    counts and, for territory changes, control. Actors and places are matched onto the graph's by name
-    (docs/acled.md). A bad row stops the import with its row and column; nothing is written then.
+def import_acled(csv_files, output, source_name, drop_missing, force, timeout):
+    """Map ACLED exports (CSV) onto the graph's model: events, participants, places, ACLED's fatality
+    counts and, for territory changes, control. Actors and places are matched onto the graph's by name,
+    and records are linked to the curated events they report (docs/acled.md). Several exports are merged,
+    each event in its latest version by ACLED's timestamp. A bad row stops the import with its row and
+    column; nothing is written then.
 
     \b
     Examples:
       menaka-kg import acled export.csv -o export.ttl
+      menaka-kg import acled export.csv newer-export.csv --drop-missing -o export.ttl
       menaka-kg validate export.ttl
       menaka-kg query controller-at -p place=Andéramboukane -p date=2024-02 --data export.ttl
       menaka-kg import acled export.csv -o export.ttl --store ~/menaka-store   # and load it
     """
     from menaka_kg.acled import import_acled as run_import
-    summary = run_import(csv_file, output, source_name)
+    from menaka_kg.files import check_outputs
+    if output == "-":
+        raise click.BadParameter("the import writes a file it can replace whole once every row is read: give its "
+                                 "name, not -", param_hint="-o")
+    check_outputs([output], [*csv_files, *inputs_of(())], force)
+    summary = run_import(csv_files, output, source_name, kg=open_graph((), False, timeout=timeout),
+                         drop_missing=drop_missing)
     click.echo(f"wrote {output}: {summary}", err=True)
     if given_store():  # --store: and load it (validated) under the output's name
         load_into_store([output])
 
+
+def _stop(signum, frame):
+    """SIGTERM ends the command like Ctrl-C: the query stops, a file being written is deleted."""
+    raise SystemExit(128 + signum)
+
+
 def main():
+    import signal
+    signal.signal(signal.SIGTERM, _stop)
     try:
         cli(prog_name="menaka-kg")
     except BrokenPipeError:  # the reader (e.g. `head`) closed the pipe: stop quietly

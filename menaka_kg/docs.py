@@ -55,7 +55,7 @@ def coverage_markdown(kg) -> str:
     for (document, path, section), entry in ordered:
         lines += ["", f"## {document}: {path}", ""]
         if entry["note"]:
-            lines += [f"Not represented: {entry['note']}", ""]
+            lines += [f"> {entry['note']}", ""]
         for class_label, nodes in sorted(entry["nodes"].items()):
             lines.append(f"- **{class_label}** ({len(nodes)}): " + "; ".join(f"{label} (`{iri}`)" for label, iri in sorted(nodes)))
     return "\n".join(lines) + "\n"

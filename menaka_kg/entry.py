@@ -17,38 +17,50 @@ def split_param(text: str) -> tuple[str, str] | None:
 
 
 def quick_query(args: list[str]) -> str | None:
-    """The output of `query NAME [-p KEY=VALUE]… [-f FORMAT] [--store DIR]` on the bundled graph or a
-    store (also MENAKA_KG_STORE), or None when the call needs the click CLI (other options, --help, an
-    endpoint, or an error to report)."""
+    """The output of `query NAME [-p KEY=VALUE]… [-f FORMAT] [--timeout SECONDS] [--store DIR]` on the
+    bundled graph or a store (also MENAKA_KG_STORE), or None when the call needs the click CLI (other
+    options, --help, an endpoint, or an error to report)."""
     if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or os.environ.get("MENAKA_KG_ENDPOINT"):
         return None
-    from menaka_kg.results import FORMATS
-    params, fmt, rest, store = {}, "table", args[2:], os.environ.get("MENAKA_KG_STORE")
+    from menaka_kg.results import FORMATS, terminal_width
+    params, fmt, timeout, rest = {}, "table", None, [arg for arg in args[2:] if arg != "--wide"]
+    store = os.environ.get("MENAKA_KG_STORE")
     while rest:
         if len(rest) < 2:
             return None
         flag, value, rest = rest[0], rest[1], rest[2:]
-        if flag in ("-p", "--param") and (pair := split_param(value)):
+        if flag in ("-p", "--param") and (pair := split_param(value)) and pair[0] not in params:
             params[pair[0]] = pair[1]
         elif flag in ("-f", "--format") and value in FORMATS:
             fmt = value
+        elif flag == "--timeout" and timeout is None:
+            timeout = value
         elif flag == "--store":
             store = value
         else:
             return None
+    from menaka_kg.errors import QueryTimeout
     try:
         from menaka_kg.api import load, open_store
         kg = open_store(store) if store else load()
-        output = kg.query(args[1], **params).format(fmt)
+        kg.timeout = timeout
+        output = kg.query(args[1], **params).format(fmt, None if "--wide" in args else terminal_width())
         if store and (note := kg.database.note()):
             sys.stderr.write(note + "\n")
         return output
+    except QueryTimeout:  # running it again would wait as long again
+        raise
     except Exception:  # the click CLI runs the call again and reports the error its own way
         return None
 
 
 def main():
-    output = quick_query(sys.argv[1:])
+    from menaka_kg.errors import QueryTimeout
+    try:
+        output = quick_query(sys.argv[1:])
+    except QueryTimeout as error:  # said as the click CLI says an error
+        sys.stderr.write(f"Error: {error}\n")
+        sys.exit(1)
     if output is None:
         from menaka_kg.cli import main as cli_main
         return cli_main()

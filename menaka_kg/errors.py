@@ -1,4 +1,5 @@
-"""The few exceptions the library raises; each message is one line a user can act on."""
+"""The few exceptions the library raises, each message one line a user can act on, and the one place that
+shortens the values a message echoes (`shown`) and makes a message one line (`one_line`)."""
 
 
 class MenakaError(Exception):
@@ -21,6 +22,10 @@ class QueryError(MenakaError):
     """An unknown stored query, a missing or unexpected parameter, or SPARQL that does not run."""
 
 
+class QueryTimeout(QueryError):
+    """A query that did not answer within its timeout (--timeout, MENAKA_KG_TIMEOUT, KnowledgeGraph.timeout)."""
+
+
 class DataError(MenakaError):
     """A data file that cannot be read or parsed."""
 
@@ -36,3 +41,30 @@ class OutputError(MenakaError):
 def turtle_syntax_error(name, error: SyntaxError) -> DataError:
     """A parser's SyntaxError as one line naming the file, line and column."""
     return DataError(f"{name}:{error.lineno}:{error.offset}: Turtle syntax error: {error.msg.split(': ', 1)[-1]}")
+
+
+SHOWN_LENGTH = 80  # the longest value an error message echoes
+LINE_LENGTH = 600  # the longest error line
+
+
+def _printable(text: str) -> str:
+    """`text` with each control character (a newline, a tab...) written as its escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def shown(value, limit: int = SHOWN_LENGTH) -> str:
+    """A value as an error message echoes it: quoted, on one line and at most about `limit` characters
+    long (the middle left out, the length said)."""
+    text = _printable(str(value))
+    if len(text) <= limit:
+        return f"'{text}'"
+    return f"'{text[:limit * 2 // 3]}…{text[-(limit // 3):]}' ({len(str(value)):,} characters)"
+
+
+def one_line(message: str, limit: int = LINE_LENGTH) -> str:
+    """An error message as one line of at most `limit` characters: the edge's guard for messages that
+    echo something without `shown` (a file's text, a server's answer)."""
+    text = _printable(" ".join(line.strip() for line in str(message).splitlines() if line.strip()))
+    return text if len(text) <= limit else text[:limit - 1] + "…"

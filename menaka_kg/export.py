@@ -1,7 +1,7 @@
 """Exporting the graph for other triplestores: six RDF formats, the same bytes for the same graph.
 
-Triples are sorted by their N-Triples form and blank nodes get canonical labels (rdflib's RGDA1
-canonicalization, prefixed with the part they come from), so a diff of two exports shows what changed in
+Triples are sorted by their N-Triples form and blank nodes get canonical labels (menaka_kg.blank_nodes,
+in polynomial time, prefixed with the part they come from), so a diff of two exports shows what changed in
 the knowledge, not in the serializer. The quad formats (N-Quads, TriG) put each part in a named graph of
 its own under https://w3id.org/menaka-kg/graph/ (ontology, data, shapes, derived, added, inferred,
 snapshot). The derived part holds the readings of the reasoning layer (menaka_kg.reasoning), so that a
@@ -14,9 +14,10 @@ import json
 import pyoxigraph as ox
 
 from menaka_kg import resources
-from menaka_kg.errors import QueryError
+from menaka_kg.blank_nodes import canonical_labels
+from menaka_kg.errors import DataError, QueryError, shown
 from menaka_kg.periods import OPEN_END, OPEN_START, parse_period
-from menaka_kg.prefixes import BASE, PREFIXES
+from menaka_kg.prefixes import BASE, PREFIXES, shorten
 from menaka_kg.store import EmbeddedStore
 
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
@@ -30,6 +31,8 @@ _PREFIXED_FORMATS = ("turtle", "trig", "rdfxml")
 # What an export holds unless told otherwise: the graph and the readings the stored queries need.
 PARTS = ("ontology", "data", "shapes", "derived")
 DEFAULT_PARTS = ("ontology", "data", "derived")
+# datatypes that compact JSON-LD writes as JSON booleans and numbers
+_JSON_NATIVE = {PREFIXES["xsd"] + name for name in ("boolean", "integer", "double")}
 
 _RDF, _RDFS, _OWL, _XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["xsd"]
 # owlrl writes these for every resource, class or property; they say nothing about the Ménaka offensive.
@@ -42,16 +45,16 @@ def _has_blank(triple: ox.Triple) -> bool:
 
 
 def canonical(triples, part: str) -> list[ox.Triple]:
-    """The triples without duplicates, sorted by N-Triples form, blank nodes relabelled canonically."""
+    """The triples without duplicates, sorted by N-Triples form, blank nodes relabelled canonically
+    (menaka_kg.blank_nodes, prefixed with the part)."""
     by_text = {str(t): t for t in triples if not _has_blank(t)}
     blank = [t for t in triples if _has_blank(t)]
     if blank:
-        from rdflib import Graph
-        from rdflib.compare import to_canonical_graph
-        text = ox.serialize(blank, format=ox.RdfFormat.N_TRIPLES).decode()
-        relabelled = to_canonical_graph(Graph().parse(data=text, format="nt")).serialize(format="nt")
-        relabelled = relabelled.replace("_:", f"_:{part}-")
-        by_text.update((str(t), t) for t in ox.parse(relabelled.encode(), format=ox.RdfFormat.N_TRIPLES))
+        labels = {value: ox.BlankNode(label) for value, label in canonical_labels(blank, part).items()}
+
+        def relabel(term):
+            return labels[term.value] if isinstance(term, ox.BlankNode) else term
+        by_text.update((str(t), t) for t in (ox.Triple(relabel(t.subject), t.predicate, relabel(t.object)) for t in blank))
     return [by_text[key] for key in sorted(by_text)]
 
 
@@ -119,15 +122,26 @@ def _rdflib_term(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD + "string" else URIRef(datatype))
+    datatype = term.datatype.value  # the text kept as written (rdflib would rewrite "x"^^xsd:boolean as false)
+    return Literal(term.value, datatype=None if datatype == _XSD + "string" else URIRef(datatype), normalize=False)
 
 
 def _rdflib_graph(triples):
+    """The triples in an rdflib Graph; rdflib's traceback and warning for each literal whose text is not
+    of its datatype (which it keeps as written) are silenced."""
+    import logging
+    import warnings
     from rdflib import Graph
     graph = Graph()
-    for t in triples:
-        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    logger = logging.getLogger("rdflib.term")
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for t in triples:
+                graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    finally:
+        logger.disabled = disabled
     return graph
 
 
@@ -145,8 +159,15 @@ def _sorted_json(value, ordered: bool = False):
 
 def _jsonld(triples) -> bytes:
     """Compact JSON-LD with the context kept in the repository (ontology/context.jsonld)."""
+    from rdflib import Literal
     context = json.loads(resources.jsonld_context().read_text(encoding="utf-8"))["@context"]
-    document = json.loads(_rdflib_graph(triples).serialize(format="json-ld", context=context))
+    graph = _rdflib_graph(triples)
+    for subject, predicate, obj in graph:
+        if isinstance(obj, Literal) and obj.ill_typed and str(obj.datatype) in _JSON_NATIVE:
+            raise DataError(f"cannot write JSON-LD: <{subject}> <{predicate}> has the value {shown(obj)}, which is no "
+                            f"{shorten(str(obj.datatype))} (JSON-LD would write another value); correct it, or export "
+                            "another format")
+    document = json.loads(graph.serialize(format="json-ld", context=context))
     nodes = document.get("@graph", [{k: v for k, v in document.items() if k != "@context"}] if triples else [])
     body = {"@context": context, "@graph": _sorted_json(nodes)}
     return (json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
@@ -174,12 +195,27 @@ def _trivial(subject, predicate, obj) -> bool:
 
 
 def inferred_triples(triples) -> list[ox.Triple]:
-    """What the OWL 2 RL rules (owlrl) add to the triples, without the trivial axioms."""
-    import owlrl
-    graph = _rdflib_graph(triples)
-    asserted = set(graph)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    return [ox.Triple(*map(_ox_term, t)) for t in graph if t not in asserted and not _trivial(*t)]
+    """What the OWL 2 RL rules add to the triples, without the trivial axioms.
+
+    The reasoner is reasonable (a compiled OWL 2 RL reasoner, some 40 times faster than owlrl here:
+    benchmarks/inference.py), reading the triples as N-Triples, which is Turtle. It draws every
+    inference owlrl draws about the graph's nodes; it leaves out some that owlrl adds to the schema
+    (domains and ranges inherited along sub-properties, built-in annotation properties): a test compares
+    them (tests/test_inference.py)."""
+    import os
+    import tempfile
+
+    import reasonable
+    asserted = {str(t) for t in triples}
+    with tempfile.TemporaryDirectory(prefix="menaka-kg-inferred-") as folder:
+        path = os.path.join(folder, "graph.ttl")
+        with open(path, "wb") as file:
+            file.write(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        reasoner = reasonable.PyReasoner()
+        reasoner.load_file(path)
+        closure = reasoner.reason()
+    inferred = (ox.Triple(*map(_ox_term, t)) for t in closure if not _trivial(*t))
+    return [t for t in inferred if str(t) not in asserted]
 
 
 # --- snapshots ----------------------------------------------------------------------------------------

@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from menaka_kg import resources
+from menaka_kg import basemap, resources
 from menaka_kg.colours import CERTAINTY_ALPHA, actor_colour
-from menaka_kg.errors import BadDate, OutputError
+from menaka_kg.errors import BadDate, OutputError, shown
 from menaka_kg.periods import OPEN_END, OPEN_START, Period, parse_period
 from menaka_kg.prefixes import MK
 
 FORMATS = {".html": "html", ".png": "png", ".geojson": "geojson"}
+MAX_SERIES = 240  # maps in one series: twenty years of months
 CERTAINTIES = tuple(CERTAINTY_ALPHA)  # definite, presumed, possible: strongest first
+LEADING = ("best", "tied")  # the standings a map draws; the others are in the place's table
 NO_CONTROL_COLOUR = "#777777"
-OFFLINE_NOTE = ("The background map (OpenStreetMap tiles) needs internet; without it the points, labels and "
-                "lists still show on a blank background.")
+BASEMAP_NOTE = (f"The background is offline: {basemap.SOURCE_NOTE}. Regions the graph holds control of are "
+                "drawn as areas where Natural Earth has their boundary.")
 # A WKT point, longitude first (the default CRS84, or it named explicitly); any other literal is no point.
 _POINT = re.compile(r"^\s*(?:<http://www\.opengis\.net/def/crs/OGC/1\.3/CRS84>\s*)?POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*$",
                     re.IGNORECASE)
@@ -74,9 +76,11 @@ class PlaceState:
     rows: list[dict]
 
     def controllers(self) -> list[Controller]:
-        """Each controller once, strongest certainty first, then by name."""
+        """Each controller of the best readings (best or tied, docs/time.md) once, strongest certainty
+        first, then by name; alternative and contradicted readings are listed, not drawn."""
         best = {}
-        for row in self.rows:
+        leading = [row for row in self.rows if row.get("standing") in LEADING] or self.rows
+        for row in leading:
             rank = CERTAINTIES.index(row["certainty"])
             iri = row["controller"]
             if iri not in best or rank < best[iri][0]:
@@ -108,6 +112,18 @@ class MapState:
         return [(context, [p.name for p in group])
                 for context, group in itertools.groupby(places, key=lambda p: p.context)]
 
+    def areas(self) -> list[tuple[PlaceState, dict]]:
+        """The controlled places that the basemap has a boundary for, with that boundary's feature."""
+        boundaries = basemap.region_areas()
+        return [(s, boundaries[s.place.iri]) for s in self.placed + self.unplaced if s.place.iri in boundaries]
+
+    def extent(self, margin=(0.6, 0.5, 0.6, 0.5)) -> basemap.Extent:
+        """The box around every place drawn (and every area), within the basemap's extract."""
+        points = [s.place.point for s in self.placed] + [p.point for p in self.uncontrolled]
+        points += [point for _, feature in self.areas() for ring in basemap.rings(feature["geometry"])
+                   for point in ring]
+        return basemap.Extent.around(points, margin)
+
     def controllers(self) -> list[Controller]:
         """Every actor on the map or in the list, once, by name."""
         found = {c.iri: c for state in self.placed + self.unplaced for c in state.controllers()}
@@ -124,16 +140,21 @@ def _iso_or_none(day) -> str | None:
 
 # --- the data -------------------------------------------------------------------------------------
 
+def parse_point(wkt: str | None) -> tuple[float, float] | None:
+    """(longitude, latitude) of a WKT point literal; None for anything else."""
+    match = _POINT.match(wkt or "")
+    return (float(match.group(1)), float(match.group(2))) if match else None
+
+
 def _places(kg) -> dict[str, Place]:
     places = {}
     for row in kg.sparql(resources.internal_query("map-places")):
         if row["place"] in places:
             continue
-        match = _POINT.match(row.get("wkt") or "")
         places[row["place"]] = Place(
             row["place"], row.get("placeLabel") or row["place"], row["placeType"], row.get("placeTypeLabel") or "place",
             row.get("region"), row.get("regionLabel"), row.get("country"), row.get("countryLabel"),
-            (float(match.group(1)), float(match.group(2))) if match else None)
+            parse_point(row.get("wkt")))
     return places
 
 
@@ -181,9 +202,9 @@ def to_geojson(state: MapState) -> str:
                 "region": place.region, "regionLabel": place.region_name,
                 "country": place.country, "countryLabel": place.country_name,
             }
-            for column in ("controller", "controllerLabel", "certainty", "begin", "beginLatest", "end",
-                           "endLatest", "kind", "kindLabel", "mode", "modeLabel", "claimant", "claimantLabel",
-                           "source", "sourceLabel", "assertion", "assertionLabel"):
+            for column in ("controller", "controllerLabel", "certainty", "standing", "why", "begin", "beginLatest",
+                           "end", "endLatest", "kind", "kindLabel", "mode", "modeLabel", "claimant", "claimantLabel",
+                           "source", "sourceLabel", "assertion", "assertionLabel", "via", "viaLabel"):
                 value = row.get(column)
                 properties[column] = value.isoformat() if hasattr(value, "isoformat") else value
             properties.update(date=state.period.text, dateStart=_iso_or_none(state.period.start),
@@ -240,6 +261,7 @@ def _range(earliest, latest) -> str:
 def _row_html(row: dict) -> str:
     return (f'<tr><td>{_swatch(actor_colour(row["controller"]), row["certainty"])}'
             f'{escape(row.get("controllerLabel") or row["controller"])}</td><td>{row["certainty"]}</td>'
+            f'<td>{escape(row.get("standing") or "")}</td>'
             f'<td>{escape(row.get("kindLabel") or "")}</td><td class="day">{_range(row.get("begin"), row.get("beginLatest"))}</td>'
             f'<td class="day">{_range(row.get("end"), row.get("endLatest")) if row.get("end") or row.get("endLatest") else "unknown"}</td>'
             f'<td>{escape(row.get("modeLabel") or "")}, {escape(row.get("claimantLabel") or "")}</td>'
@@ -249,7 +271,7 @@ def _row_html(row: dict) -> str:
 def _popup_html(place_state: PlaceState) -> str:
     place = place_state.place
     return (f'<b>{escape(place.name)}</b> <small>({escape(place.type_name)}, {escape(place.context)})</small>'
-            '<table class="rows"><tr><th>controller</th><th>certainty</th><th>kind</th><th>begin</th><th>end</th>'
+            '<table class="rows"><tr><th>controller</th><th>certainty</th><th>standing</th><th>kind</th><th>begin</th><th>end</th>'
             '<th>mode, claimant</th><th>source</th></tr>'
             + "".join(_row_html(row) for row in place_state.rows) + "</table>")
 
@@ -264,7 +286,7 @@ def _panel_html(state: MapState) -> str:
     on_map = "".join(f"<li><i>{escape(context)}</i>: {escape(', '.join(names))}</li>"
                      for context, names in state.on_map_by_region())
     return (f'<div id="menaka-panel"><h1>{escape(state.title)}</h1>'
-            f'<p class="note" id="menaka-offline-note">{escape(OFFLINE_NOTE)}</p>'
+            f'<p class="note" id="menaka-basemap-note">{escape(BASEMAP_NOTE)}</p>'
             f'<h2>Controllers</h2><ul>{legend or "<li>none at this date</li>"}</ul>'
             f'<h2>Certainty (docs/time.md)</h2><ul>{certainty}</ul>'
             '<p>A circle split in parts: several controllers at the date (joint control or conflicting '
@@ -293,6 +315,10 @@ table.rows { border-collapse: collapse; margin-top: 4px; } table.rows td, table.
   border-bottom: 1px solid #ddd; text-align: left; font-size: 11px; vertical-align: top; }
 table.rows td.day { white-space: nowrap; }
 .menaka-place { background: none; border: none; }
+.folium-map { background: #e8e5dd; }
+.menaka-basemap-name { text-align: center; color: #6b6b6b; white-space: nowrap; pointer-events: none; }
+.menaka-basemap-name.region { font: italic 11px sans-serif; }
+.menaka-basemap-name.country { font: bold 14px sans-serif; letter-spacing: 3px; opacity: 0.8; }
 """
 
 
@@ -326,8 +352,48 @@ def to_html(state: MapState) -> str:
             self.label_options = {"permanent": True, "direction": direction, "className": f"menaka-label {kind}",
                                   "offset": [spot[0] * (size // 2 + 2), -spot[1] * (size // 2 + 2)]}
 
+    class BaseLayer(MacroElement):
+        """The offline basemap (basemap.py) as Leaflet GeoJSON layers under the places, with region and
+        country names; the areas of controlled regions on top of it, each with its popup."""
+
+        _template = Template(
+            "{% macro script(this, kwargs) %}"
+            "L.geoJSON({{ this.data|tojson }}, {interactive: false, style: function (f) {"
+            " return {{ this.styles|tojson }}[f.properties.layer]; }}).addTo({{ this._parent.get_name() }});"
+            "{% for area in this.areas %}L.geoJSON({{ area.geometry|tojson }}, {style: {{ area.style|tojson }},"
+            " className: 'menaka-area'}).bindPopup({{ area.popup|tojson }}, {maxWidth: 640})"
+            ".addTo({{ this._parent.get_name() }});{% endfor %}"
+            "{% for name in this.names %}L.marker({{ name.location|tojson }}, {interactive: false, icon: L.divIcon("
+            "{{ name.icon|tojson }})}).addTo({{ this._parent.get_name() }});{% endfor %}"
+            "{% endmacro %}")
+
+        def __init__(self, extent: basemap.Extent, areas):
+            super().__init__()
+            shown = [f for layer in ("country", "region", "river") for f in basemap.features(layer)
+                     if extent.overlaps(f["geometry"])]
+            # the graph's countries and their neighbours are filled differently
+            self.data = {"type": "FeatureCollection", "features": [
+                dict(f, properties={"layer": "neighbour" if f["properties"]["layer"] == "country"
+                                    and f["properties"]["iso"] not in basemap.GRAPH_COUNTRIES else f["properties"]["layer"]})
+                for f in shown]}
+            self.styles = {
+                "country": {"color": basemap.BORDER, "weight": 1.5, "fillColor": basemap.COUNTRY_FILL, "fillOpacity": 1,
+                            "className": "menaka-border"},
+                "neighbour": {"color": basemap.BORDER, "weight": 1.5, "fillColor": basemap.OTHER_FILL, "fillOpacity": 1,
+                              "className": "menaka-border"},
+                "region": {"color": basemap.REGION_LINE, "weight": 0.8, "dashArray": "4 3", "fill": False,
+                           "className": "menaka-region"},
+                "river": {"color": basemap.RIVER, "weight": 1.6, "className": "menaka-river"}}
+            self.areas = [{"geometry": feature["geometry"], "popup": _popup_html(place_state),
+                           "style": {"color": controller.colour, "weight": 1.5, "fillColor": controller.colour,
+                                     "fillOpacity": CERTAINTY_ALPHA[controller.certainty] * 0.35}}
+                          for place_state, feature in areas for controller in place_state.controllers()]
+            self.names = [{"location": [lat, lon], "icon": {"html": escape(name), "className": f"menaka-basemap-name {layer}",
+                                                            "iconSize": [160, 16], "iconAnchor": [80, 8]}}
+                          for layer, name, lon, lat in basemap.names(extent)]
+
     points = [s.place.point for s in state.placed] + [p.point for p in state.uncontrolled]
-    page = OfflineMap(location=[16, 1.5], zoom_start=7, tiles="OpenStreetMap", control_scale=True, zoom_snap=0.25)
+    page = OfflineMap(location=[16, 1.5], zoom_start=7, tiles=None, control_scale=True, zoom_snap=0.25)
     figure = page.get_root()
     figure.title = escape(state.title)
     leaflet_js = (_LEAFLET / "leaflet.js").read_text(encoding="utf-8").replace("//# sourceMappingURL=leaflet.js.map", "")
@@ -335,6 +401,7 @@ def to_html(state: MapState) -> str:
     figure.header.add_child(Element(f"<script>{leaflet_js}</script>"), name="leaflet_js")
     figure.header.add_child(Element(f"<style>{_PAGE_CSS}</style>"), name="menaka_css")
     figure.html.add_child(Element(_panel_html(state)), name="menaka_panel")
+    page.add_child(BaseLayer(state.extent(), state.areas()))
     pie_size = 2 * _PIE_RADIUS + 4
     spots = iter(_html_label_spots([(s.place, pie_size, 7.2) for s in state.placed]
                                    + [(place, 10, 6.3) for place in state.uncontrolled]))
@@ -402,14 +469,11 @@ def _draw_png(state: MapState) -> bytes:
     panel = figure.add_axes((0.68, 0.1, 0.31, 0.8))
     panel.axis("off")
     figure.text(0.05, 0.95, state.title, fontsize=15, fontweight="bold", va="top")
-    points = [s.place.point for s in state.placed] + [p.point for p in state.uncontrolled]
-    if points:
-        lons, lats = [p[0] for p in points], [p[1] for p in points]
-        axes.set_xlim(min(lons) - 0.6, max(lons) + 1.4)
-        axes.set_ylim(min(lats) - 0.5, max(lats) + 0.5)
-        axes.set_aspect(1 / math.cos(math.radians(sum(lats) / len(lats))), adjustable="box", anchor="NW")
-    axes.grid(color="#dddddd", linewidth=0.6)
-    axes.set_facecolor("#f7f7f4")
+    extent = state.extent(margin=(0.6, 0.5, 1.4, 0.5))
+    axes.set_xlim(extent.west, extent.east)
+    axes.set_ylim(extent.south, extent.north)
+    axes.set_aspect(extent.aspect, adjustable="box", anchor="NW")
+    names = _draw_basemap(axes, extent, state.areas())
     axes.xaxis.set_major_formatter(lambda x, _: f"{abs(x):g}°{'E' if x >= 0 else 'W'}")
     axes.yaxis.set_major_formatter(lambda y, _: f"{y:g}°N")
     axes.tick_params(labelsize=8, colors="#666666")
@@ -431,25 +495,31 @@ def _draw_png(state: MapState) -> bytes:
         labels.append((axes.annotate(place_state.place.name, place_state.place.point, fontsize=10, fontweight="bold",
                                      zorder=5, bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.7,
                                                      "edgecolor": "none"}), 9))
-    _place_labels(figure, axes, labels + context_labels)
+    _place_labels(figure, axes, labels + context_labels, names)
 
     handles = [Patch(label=c.name, **_wedge_style(c.colour, "definite")) for c in state.controllers()]
     handles += [Patch(label=name, **_wedge_style("#555555", name)) for name in CERTAINTIES]
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=NO_CONTROL_COLOUR,
                           label="no control recorded at the date"))
+    handles += [Line2D([], [], color=basemap.BORDER, linewidth=1.2, label="country border"),
+                Line2D([], [], color=basemap.REGION_LINE, linewidth=0.8, linestyle=(0, (3, 2)), label="region boundary"),
+                Line2D([], [], color=basemap.RIVER, linewidth=1.3, label="rivers (the Niger)")]
     legend = panel.legend(handles=handles, loc="upper left", fontsize=8.5, frameon=False, borderaxespad=0,
                           title="Controllers and certainty", title_fontproperties={"weight": "bold", "size": 9.5})
     legend._legend_box.align = "left"
-    panel.text(0, 0.6, "A circle split in parts: several controllers at the date\n(joint control or conflicting claims).",
+    figure.canvas.draw()
+    below = panel.transAxes.inverted().transform(legend.get_window_extent(figure.canvas.get_renderer()))[0][1] - 0.03
+    panel.text(0, below, "A circle split in parts: several controllers at the date\n(joint control or conflicting claims).",
                fontsize=8.5, va="top", transform=panel.transAxes)
-    panel.text(0, 0.52, "Not on the map (no coordinates)", fontsize=9.5, fontweight="bold", va="top",
+    panel.text(0, below - 0.07, "Not on the map (no coordinates)", fontsize=9.5, fontweight="bold", va="top",
                transform=panel.transAxes)
     lines = []  # (place state or None, text): a region heading, then its places
     for context, group in itertools.groupby(state.unplaced, key=lambda s: s.place.context):
         lines.append((None, context))
         lines += [(s, f"{s.place.name}  ({', '.join(dict.fromkeys(c.certainty for c in s.controllers()))})")
                   for s in group]
-    step, y = min(0.028, 0.47 / max(1, len(lines))), 0.47
+    top = below - 0.12
+    step, y = min(0.028, top / max(1, len(lines))), top
     for place_state, text in lines or [(None, "none")]:
         controllers = place_state.controllers() if place_state else []
         for index, controller in enumerate(controllers):
@@ -465,10 +535,55 @@ def _draw_png(state: MapState) -> bytes:
                 fontsize=8.5, va="top")
     figure.text(0.05, 0.02, _wrap(f"Sources: {'; '.join(state.sources)}. Control from the stored query state-at "
                                   "(certainty: docs/time.md); points from the gazetteer, none guessed. "
-                                  "Made with menaka-kg.", 190), fontsize=8, color="#555555", va="bottom")
+                                  f"{basemap.SOURCE_NOTE}. Made with menaka-kg.", 190), fontsize=8, color="#555555", va="bottom")
     out = io.BytesIO()
     figure.savefig(out, format="png", metadata={"Software": "menaka-kg"})
     return out.getvalue()
+
+
+def _draw_basemap(axes, extent: basemap.Extent, areas) -> list:
+    """Countries, the areas of controlled regions, region boundaries, rivers, borders and names, under the
+    points (zorder below 1); the names' texts."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as Outline
+
+    def outline(geometry):
+        vertices, codes = [], []
+        for ring in basemap.rings(geometry):
+            vertices += ring
+            codes += [Outline.MOVETO] + [Outline.LINETO] * (len(ring) - 1)
+        return Outline(vertices, codes)
+
+    axes.set_facecolor(basemap.OTHER_FILL)
+    countries = [c for c in basemap.features("country") if extent.overlaps(c["geometry"])]
+    for country in countries:
+        fill = basemap.COUNTRY_FILL if country["properties"]["iso"] in basemap.GRAPH_COUNTRIES else basemap.OTHER_FILL
+        axes.add_patch(PathPatch(outline(country["geometry"]), facecolor=fill, edgecolor="none", zorder=0.1))
+    for place_state, feature in areas:
+        for controller in place_state.controllers():
+            alpha = CERTAINTY_ALPHA[controller.certainty] * 0.35
+            axes.add_patch(PathPatch(outline(feature["geometry"]), facecolor=to_rgba(controller.colour, alpha),
+                                     edgecolor=controller.colour, linewidth=1.4, zorder=0.2,
+                                     gid=f"area:{place_state.place.iri}"))
+    for region in basemap.features("region"):
+        if extent.overlaps(region["geometry"]):
+            axes.add_patch(PathPatch(outline(region["geometry"]), fill=False, edgecolor=basemap.REGION_LINE,
+                                     linewidth=0.6, linestyle=(0, (3, 2)), zorder=0.3))
+    for river in basemap.features("river"):
+        if extent.overlaps(river["geometry"]):
+            lons, lats = zip(*river["geometry"]["coordinates"])
+            axes.plot(lons, lats, color=basemap.RIVER, linewidth=1.3, solid_joinstyle="round", zorder=0.4)
+    for country in countries:
+        axes.add_patch(PathPatch(outline(country["geometry"]), fill=False, edgecolor=basemap.BORDER, linewidth=1.1,
+                                 zorder=0.5))
+    texts = []
+    for layer, name, lon, lat in basemap.names(extent):
+        style = ({"fontsize": 8.5, "fontstyle": "italic"} if layer == "region"
+                 else {"fontsize": 12, "alpha": 0.8, "fontweight": "bold"})
+        texts.append(axes.text(lon, lat, name, ha="center", va="center", color=basemap.NAME, zorder=0.6,
+                               clip_on=True, **style))
+    return texts
 
 
 def _wedge_style(colour: str, certainty: str) -> dict:
@@ -482,11 +597,11 @@ def _wedge_style(colour: str, certainty: str) -> dict:
 LABEL_SPOTS = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1)]
 
 
-def label_spots(labels, spots=LABEL_SPOTS) -> list[tuple[int, int]]:
+def label_spots(labels, spots=LABEL_SPOTS, taken=()) -> list[tuple[int, int]]:
     """For each label (x, y, width, height, gap; pixels, y up), the first spot around its point whose box,
     `gap` away from the point, overlaps no marker (a square of side 2 gap) and no label placed before it
     (the first spot when none is free)."""
-    taken = [(x - r, y - r, x + r, y + r) for x, y, _, _, r in labels]
+    taken = [(x - r, y - r, x + r, y + r) for x, y, _, _, r in labels] + list(taken)
     chosen = []
     for x, y, width, height, gap in labels:
         boxes = []
@@ -502,16 +617,18 @@ def label_spots(labels, spots=LABEL_SPOTS) -> list[tuple[int, int]]:
     return chosen
 
 
-def _place_labels(figure, axes, labels) -> None:
-    """Move each label (an annotation and its marker's radius in points) to a free spot around its point."""
+def _place_labels(figure, axes, labels, obstacles=()) -> None:
+    """Move each label (an annotation and its marker's radius in points) to a free spot around its point,
+    off the `obstacles` (texts of the basemap) where it can."""
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
+    taken = [tuple(text.get_window_extent(renderer).extents) for text in obstacles]
     pixels_per_point = figure.dpi / 72
     measured = []
     for text, radius in labels:
         box = text.get_window_extent(renderer)
         measured.append((*axes.transData.transform(text.xy), box.width, box.height, (radius + 2) * pixels_per_point))
-    for (text, radius), (dx, dy) in zip(labels, label_spots(measured)):
+    for (text, radius), (dx, dy) in zip(labels, label_spots(measured, taken=taken)):
         text.set_position((dx * (radius + 2), dy * (radius + 2)))
         text.set_anncoords("offset points")
         text.set_horizontalalignment({1: "left", 0: "center", -1: "right"}[dx])
@@ -534,14 +651,22 @@ def output_format(path) -> str:
 
 
 def series_dates(start: str, end: str, step: str) -> list[str]:
-    """The months (or years) from the one holding `start` to the one holding `end`, as date parameters."""
+    """The months (or years) from the one holding `start` to the one holding `end`, as date parameters;
+    at most MAX_SERIES of them."""
     first, last = parse_period(start).start, parse_period(end).end
     if first == OPEN_START or last == OPEN_END:
         raise BadDate("a series needs a real --from and --to, not an open end (..)")
+    if first > last:
+        raise BadDate(f"--from {shown(start)} is after --to {shown(end)}")
     if step == "year":
-        return [f"{year:04d}" for year in range(first.year, last.year + 1)]
-    months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
-    return [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+        dates = [f"{year:04d}" for year in range(first.year, last.year + 1)]
+    else:
+        months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+        dates = [f"{month // 12:04d}-{month % 12 + 1:02d}" for month in months]
+    if len(dates) > MAX_SERIES:
+        raise BadDate(f"--from {shown(start)} --to {shown(end)} would draw {len(dates):,} maps, more than the "
+                      f"{MAX_SERIES} a series draws: give a shorter span{' or --every year' if step == 'month' else ''}")
+    return dates
 
 
 def series_paths(output: str, dates: list[str]) -> list[Path]:

@@ -3,7 +3,7 @@
 from collections import namedtuple
 from datetime import date, timedelta
 
-from menaka_kg.errors import BadDate
+from menaka_kg.errors import BadDate, shown
 
 # The bounds that stand for an open end; stored queries compare xsd:date values against them.
 OPEN_START = date(1, 1, 1)
@@ -36,13 +36,16 @@ def _span(text: str, whole: str) -> tuple[date, date]:
             day = date(*numbers)
             return day, day
         if numbers and len(numbers) == 2:
-            first = date(numbers[0], numbers[1], 1)
-            return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            year, month = numbers
+            first = date(year, month, 1)
+            if (year, month) == (9999, 12):  # no month follows it in Python's calendar
+                return first, date(9999, 12, 31)
+            return first, date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         if numbers:
             return date(numbers[0], 1, 1), date(numbers[0], 12, 31)
     except ValueError as error:
-        raise BadDate(f"'{whole}' is not a real date ({error})") from None
-    raise BadDate(f"'{whole}' is not a date: use {FORMS}")
+        raise BadDate(f"{shown(whole)} is not a real date ({error})") from None
+    raise BadDate(f"{shown(whole)} is not a date: use {FORMS}")
 
 
 def parse_period(text: str) -> Period:
@@ -53,9 +56,9 @@ def parse_period(text: str) -> Period:
         return Period(start, end, text)
     first, _, second = text.partition("/")
     if "/" in second or (first == ".." and second == ".."):
-        raise BadDate(f"'{text}' is not a date: use {FORMS}")
+        raise BadDate(f"{shown(text)} is not a date: use {FORMS}")
     start = OPEN_START if first == ".." else _span(first, text)[0]
     end = OPEN_END if second == ".." else _span(second, text)[1]
     if start > end:
-        raise BadDate(f"'{text}' ends before it starts")
+        raise BadDate(f"{shown(text)} ends before it starts")
     return Period(start, end, text)

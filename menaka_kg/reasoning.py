@@ -16,6 +16,7 @@ persistent store can keep the readings up to date as files are loaded and unload
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache, cached_property
 
 import pyoxigraph as ox
 
@@ -93,7 +94,7 @@ class Reading:
     ended_by: Assertion | None = None
     note: str = ""
 
-    @property
+    @cached_property
     def iri(self) -> str:
         key = "|".join([self.assertion.iri, *map(str, self.subject)])
         return READING + hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
@@ -413,15 +414,15 @@ def compute(assertions: dict[str, Assertion], within: dict[str, set[str]], last_
 
 # --- writing -------------------------------------------------------------------------------------------
 
-_PREDICATES = {}  # mk: properties of the readings, made once
+_PREDICATES = {}
 
 
 def _quad(subject, local: str, obj) -> ox.Quad:
-    if (predicate := _PREDICATES.get(local)) is None:
-        predicate = _PREDICATES[local] = ox.NamedNode(_MK + local)
+    predicate = _PREDICATES.get(local) or _PREDICATES.setdefault(local, ox.NamedNode(_MK + local))
     return ox.Quad(subject, predicate, obj, DERIVED_GRAPH)
 
 
+@cache
 def _day(value: date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_DATE)
 
@@ -440,20 +441,31 @@ def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
         _quad(node, "weight", ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
         _quad(node, "certainNote", ox.Literal(_certain_note(reading))),
         _quad(node, "presumptionNote", ox.Literal(reading.note)),
-        _quad(node, "readingNote", ox.Literal(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}"
-                                              if reading.area else "")),
+        _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
+        # how a rival names it in a `why`: its assertion, the place's own before an area's
+        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {labels.get(reading.area, shorten(reading.area))}"
+                                              if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:
         quads.append(_quad(node, "readingPlace", _term(reading.place)))
     quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
     if reading.area:
         quads.append(_quad(node, "viaArea", _term(reading.area)))
-    if reading.presumed_until:
+    if reading.presumed_until and reading.presumed_until != OPEN_END:
         quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
     if reading.ended_by:
         quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
     quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
+    quads += [_quad(node, "weighedAgainst", ox.NamedNode(other.iri)) for other in [reading, *reading.rivals]]
     return quads
+
+
+def _reading_note(reading: Reading, labels: dict[str, str]) -> str:
+    """What the reading is beside its assertion, for its `why`: a denial, an area's control passed down."""
+    notes = ["a denial: it is said not to hold"] if reading.assertion.denied else []
+    if reading.area:
+        notes.append(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}")
+    return "; ".join(notes)
 
 
 def _certain_note(reading: Reading) -> str:
@@ -495,6 +507,7 @@ def _labels(store, areas) -> dict[str, str]:
         for quad in store.quads_for_pattern(_term(area), ox.NamedNode(PREFIXES["skos"] + "prefLabel"), None):
             if quad.graph_name != DERIVED_GRAPH:
                 labels[area] = quad.object.value
+                break
     return labels
 
 

@@ -8,6 +8,29 @@ import pyoxigraph as ox
 
 from menaka_kg.errors import DataError, QueryError, turtle_syntax_error
 from menaka_kg.results import Results
+from menaka_kg.timeouts import bounded, configured
+
+# the facts whose xsd:date is no date, among the properties the shapes give xsd:date values (a query in
+# Python rather than in queries/: it is about the files a user adds, not about the graph)
+_ILL_TYPED_DATES = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?subject ?predicate ?value WHERE {
+  VALUES ?predicate { %s }
+  ?subject ?predicate ?value
+  FILTER(DATATYPE(?value) = xsd:date && sameTerm(COALESCE(xsd:date(STR(?value)), "no"), "no"))
+} ORDER BY ?subject ?predicate ?value"""
+
+
+def _date_properties() -> list[ox.NamedNode]:
+    """The properties whose values the shapes say are xsd:date (sh:path … sh:datatype xsd:date)."""
+    from menaka_kg.prefixes import PREFIXES
+    from menaka_kg.resources import shape_files
+    shapes = ox.Store()
+    for path in shape_files():
+        shapes.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    sh, date = PREFIXES["sh"], ox.NamedNode(PREFIXES["xsd"] + "date")
+    found = {quad.object for shape in shapes.quads_for_pattern(None, ox.NamedNode(sh + "datatype"), date)
+             for quad in shapes.quads_for_pattern(shape.subject, ox.NamedNode(sh + "path"), None)}
+    return sorted((node for node in found if isinstance(node, ox.NamedNode)), key=str)
 
 
 class EmbeddedStore:
@@ -16,6 +39,7 @@ class EmbeddedStore:
 
     def __init__(self, store: ox.Store | None = None):
         self._store = ox.Store() if store is None else store
+        self.timeout = None  # seconds; None: MENAKA_KG_TIMEOUT, else 30 (menaka_kg.timeouts)
 
     def load(self, path) -> None:
         """Add a Turtle file, or standard input for "-", to the default graph."""
@@ -40,8 +64,12 @@ class EmbeddedStore:
         cache = BundledCache(cache_inputs())
         cached, cached_readings = cache.graph_path(), cache.derived_path()
         if cached:  # written by us from checked files: parsed leniently, skipping the IRI checks
-            self._store.load(path=str(cached), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        else:
+            try:
+                self._store.load(path=str(cached), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            except (SyntaxError, OSError):  # a damaged cache: built again from the files
+                self._store.clear()
+                cached = None
+        if not cached:
             for path in bundled_files():
                 self.load(path)
             cache.save(graph_ntriples=self.dump_ntriples())
@@ -63,7 +91,15 @@ class EmbeddedStore:
         return ox.serialize(self._store.quads_for_pattern(None, None, None, DERIVED_GRAPH), format=ox.RdfFormat.N_QUADS)
 
     def __len__(self):
-        return len(self._store)
+        """The number of triples of the graph (its derived readings, menaka_kg.reasoning, not counted)."""
+        from menaka_kg.reasoning import DERIVED_GRAPH
+        return len(self._store) - sum(1 for _ in self._store.quads_for_pattern(None, None, None, DERIVED_GRAPH))
+
+    def ill_typed_dates(self) -> list[tuple]:
+        """(subject, predicate, literal) of each date of the graph's model (the time bounds) that is no
+        date ("2022-06", "2022-13-45"): the stored queries compare dates, so they leave those facts out."""
+        values = " ".join(str(predicate) for predicate in _date_properties())
+        return [tuple(row) for row in self.execute(_ILL_TYPED_DATES % values).rows]
 
     def dump_ntriples(self) -> bytes:
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
@@ -74,19 +110,37 @@ class EmbeddedStore:
         return self._store
 
     def execute(self, text: str):
-        """Run any query: Results for SELECT, bool for ASK, a list of triples for CONSTRUCT/DESCRIBE."""
+        """Run any query: Results for SELECT, bool for ASK, a list of triples for CONSTRUCT/DESCRIBE. It
+        answers within the timeout (menaka_kg.timeouts) and never goes on the network."""
+        if "service" in text.lower():  # the only word that makes pyoxigraph fetch; read_query decides
+            from menaka_kg.readonly import check_offline
+            check_offline(text)
+        # The default graph is the union of the graph and its readings, unless the query names its own
+        # dataset (FROM): then that is what it asks.
+        union = not any("from" in line.lower() for line in text.splitlines() if not line.lstrip().startswith("#"))
+        if not union:
+            from menaka_kg.readonly import names_a_dataset
+            union = not names_a_dataset(text)
+        return bounded(lambda stop: self._answer(text, stop, union), configured(self.timeout))
+
+    def _answer(self, text: str, stop, union: bool):
         try:
-            answer = self._store.query(text, use_default_graph_as_union=True)
+            answer = self._store.query(text, use_default_graph_as_union=union)
+            if isinstance(answer, ox.QueryBoolean):
+                return bool(answer)
+            if isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                rows = []
+                for solution in answer:
+                    if stop.stopped:
+                        return None
+                    rows.append(tuple(solution[v] for v in variables))
+                return Results(variables, rows)
+            return [triple for triple in answer if not stop.stopped]
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error}") from None
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             raise QueryError(f"the query failed: {error}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return bool(answer)
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            return Results(variables, [tuple(solution[v] for v in variables) for solution in answer])
-        return list(answer)
 
     def serialize_triples(self, triples, fmt: str) -> str:
         """CONSTRUCT / DESCRIBE output as Turtle or N-Triples."""

@@ -19,7 +19,7 @@ from collections import namedtuple
 
 import pyoxigraph as ox
 
-from menaka_kg.errors import QueryError
+from menaka_kg.errors import BadDate, QueryError, shown
 from menaka_kg.periods import OPEN_END, OPEN_START, parse_period
 from menaka_kg.prefixes import MK, XSD
 
@@ -46,7 +46,7 @@ class StoredQuery(namedtuple("StoredQuery", "name title description parameters c
             if parameter.name == name:
                 return parameter
         valid = ", ".join(p.name for p in self.parameters) or "none"
-        raise QueryError(f"query '{self.name}' has no parameter '{name}' (its parameters: {valid})")
+        raise QueryError(f"query '{self.name}' has no parameter {shown(name)} (its parameters: {valid})")
 
     def usage(self) -> str:
         return " ".join(f"-p {p.name}={p.example}" for p in self.parameters if p.required)
@@ -138,11 +138,11 @@ def parameter_terms(query: StoredQuery, values: dict[str, str], resolve) -> dict
     if query.requires and not any(set(alternative) <= given for alternative in query.requires):
         options = " or ".join(" and ".join(a) for a in query.requires)
         raise QueryError(f"query '{query.name}' needs {options}")
-    terms = {}
+    terms, periods = {}, {}
     for parameter in query.parameters:
         value = values.get(parameter.name)
         if parameter.kind == "date":
-            period = parse_period(value) if value is not None else None
+            period = periods[parameter.name] = parse_period(value) if value is not None else None
             terms[parameter.name + "Start"] = _date_literal(period.start if period else OPEN_START)
             terms[parameter.name + "End"] = _date_literal(period.end if period else OPEN_END)
         elif parameter.kind in NAME_KINDS:
@@ -151,9 +151,11 @@ def parameter_terms(query: StoredQuery, values: dict[str, str], resolve) -> dict
             try:
                 terms[parameter.name] = ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
             except ValueError:
-                raise QueryError(f"parameter '{parameter.name}' must be a whole number, not '{value}'") from None
+                raise QueryError(f"parameter '{parameter.name}' must be a whole number, not {shown(value)}") from None
         else:
             terms[parameter.name] = ox.Literal(value)
+    if periods.get("from") and periods.get("to") and periods["from"].start > periods["to"].end:
+        raise BadDate(f"from {shown(values['from'])} is after to {shown(values['to'])}")
     return terms
 
 

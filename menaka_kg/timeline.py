@@ -51,6 +51,8 @@ class Bar:
     claimant: str
     source: str
     document: str
+    standing: str = "best"  # over the span drawn (docs/time.md)
+    via: str | None = None  # the label of the area's assertion, for control inherited from an area
 
 
 @dataclass
@@ -106,7 +108,8 @@ def check_output(path) -> str:
 # --- the data ------------------------------------------------------------------------------------
 
 def build_timeline(kg, places=(), actor=None, date_from=None, date_to=None) -> Timeline:
-    """The rows to draw: the given places (in that order) or every place with control, by region and name."""
+    """The rows to draw: the given places (in that order) or every place with control of its own, by region
+    and name; each row has a bar per control reading of the place, an area's control that covers it too."""
     period_from = parse_period(date_from).start if date_from else OPEN_START
     period_to = parse_period(date_to).end if date_to else OPEN_END
     if period_from > period_to:
@@ -137,7 +140,8 @@ def build_timeline(kg, places=(), actor=None, date_from=None, date_to=None) -> T
                             result["begin"], result["beginLatest"], result["end"], result["endLatest"],
                             result["presumedUntil"], result["kindLabel"], result["mode"], result["modeLabel"],
                             result["claimantLabel"], result["sourceLabel"],
-                            result["documentLabel"] or result["sourceLabel"])
+                            result["documentLabel"] or result["sourceLabel"], result["standing"],
+                            result["viaLabel"] if result["via"] else None)
             row.bars.append(bars[key])
     if not bars:
         raise MenakaError("nothing to draw: no control assertion matches"
@@ -151,8 +155,8 @@ def build_timeline(kg, places=(), actor=None, date_from=None, date_to=None) -> T
     end = period_to if period_to != OPEN_END else parse_period(f"{a_month_after:%Y-%m}").end
     for row in rows:  # what the axis cuts off entirely (an open end whose presumption ended before it)
         row.bars = [bar for bar in row.bars if parts(bar, start, end)]
-    if not place_found:
-        rows = [row for row in rows if row.bars]
+    if not place_found:  # every place with control of its own (an area's control is drawn on those rows too)
+        rows = [row for row in rows if any(bar.via is None for bar in row.bars)]
     for row in rows:
         for result in kg.query("events-at", place=row.place, **dates):
             first, last = result["date"], result["dateLatest"] or result["date"]
@@ -267,8 +271,10 @@ def _hover(bar: Bar, controller: str, part: str) -> str:
     """A bar part's hover text for the HTML; the data's names are escaped, never markup."""
     bounds = (f"begin {bar.begin or '?'} – {bar.begin_latest or '?'}, "
               f"end {bar.end or '?'} – {bar.end_latest or '?'}")
+    inherited = [f"inherited: {bar.via}"] if bar.via else []
     return "<br>".join(map(escape, [bar.label, f"{controller} ({bar.kind}, {bar.mode_label}; {part.replace('-', ' ')})",
-                                    bounds, f"{bar.claimant}, {bar.source}"]))
+                                    bounds, f"standing over the span shown: {bar.standing}", *inherited,
+                                    f"{bar.claimant}, {bar.source}"]))
 
 
 def layout(timeline: Timeline) -> Drawing:

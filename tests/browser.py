@@ -5,6 +5,8 @@ Every request that is not for a file: URL is aborted, so a page is checked as it
 (failed tile downloads are network errors, not JavaScript errors, and are not reported).
 """
 
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,3 +66,26 @@ def open_page(path, selectors=(), click=None, screenshot=None, size=(1400, 900))
     # failure, not a JavaScript error.
     errors += [f"console: {message.text}" for message in console if message.location.get("url") not in blocked]
     return Page(errors, counts, texts, blocked)
+
+
+@contextmanager
+def session(size=(1400, 900)):
+    """One offline Chromium for many pages: yields (page, errors), where errors collects the page's
+    JavaScript errors and console errors (cleared by the caller between pages)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
+    errors = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            page.on("console", lambda message: errors.append(f"console: {message.text}") if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+            # only requests for the network pass through Python (file: ones load as they are, faster)
+            page.route(re.compile(r"^(?!file:)"), lambda route: (errors.append(f"network: {route.request.url}"),
+                                                                  route.abort("internetdisconnected")))
+            yield page, errors
+        finally:
+            browser.close()

@@ -3,8 +3,12 @@
 import os
 import shutil
 
+import pytest
+from click.testing import CliRunner
+
 import menaka_kg
 from menaka_kg import cache, resources
+from menaka_kg.cli import cli
 
 
 def test_second_load_comes_from_the_cache_and_holds_the_same_graph(tmp_path, monkeypatch):
@@ -55,3 +59,28 @@ def test_a_damaged_name_index_is_built_again(tmp_path, monkeypatch):
     with open(os.path.join(entry.entry, "names.marshal"), "wb") as damaged:
         damaged.write(b"\x00garbage")
     assert menaka_kg.load().resolve("Labbezenga").iri.endswith("/place/labbezanga")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut at a line", "names of another shape"])
+def test_a_damaged_cache_is_built_again_instead_of_failing(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("MENAKA_KG_CACHE", str(tmp_path))
+    expected = len(menaka_kg.load().endpoint)
+    menaka_kg.load().resolve("Tamalat")
+    entry = cache.BundledCache(resources.cache_inputs())
+    graph = os.path.join(entry.entry, "graph.nt")
+    if damage == "garbage":
+        with open(graph, "wb") as damaged:
+            damaged.write(b"\x00\xff<not n-triples")
+    elif damage == "cut at a line":
+        with open(graph, "rb") as whole:
+            lines = whole.read().splitlines(keepends=True)
+        with open(graph, "wb") as damaged:
+            damaged.writelines(lines[: len(lines) // 2])
+    else:
+        with open(os.path.join(entry.entry, "names.marshal"), "wb") as damaged:
+            damaged.write(__import__("marshal").dumps(12))
+    kg = menaka_kg.load()
+    assert len(kg.endpoint) == expected and kg.resolve("Labbezenga").iri.endswith("/place/labbezanga")
+    assert len(menaka_kg.load().endpoint) == expected  # and the rebuilt cache serves the next command
+    result = CliRunner().invoke(cli, ["info"])
+    assert result.exit_code == 0 and f"{expected} triples" in result.output

@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 import menaka_kg
+import menaka_kg.maps
+from menaka_kg import basemap
 from menaka_kg.cli import cli
 from tests.browser import open_page
 
@@ -70,7 +72,7 @@ def test_geojson_properties_and_unplaced_places(features):
     keys = {"place", "placeLabel", "placeType", "region", "regionLabel", "country", "countryLabel", "controller",
             "controllerLabel", "certainty", "begin", "beginLatest", "end", "endLatest", "kind", "kindLabel", "mode",
             "modeLabel", "claimant", "claimantLabel", "source", "sourceLabel", "assertion", "assertionLabel",
-            "date", "dateStart", "dateEnd"}
+            "standing", "why", "via", "viaLabel", "date", "dateStart", "dateEnd"}
     assert all(set(f["properties"]) == keys for f in features)
     assert {f["properties"]["certainty"] for f in features} == {"definite", "presumed", "possible"}
     tamalat = [f for f in features if f["properties"]["placeLabel"] == "Tamalat"]
@@ -89,27 +91,77 @@ def test_html_loads_no_remote_script_or_style(june):
     assert 'L.version="1.9.4"' in page or 't.version="1.9.4"' in page  # the vendored Leaflet, inlined
 
 
-def test_html_shows_markers_labels_and_lists_offline_in_chromium(june, features):
+def test_html_shows_markers_labels_and_lists_offline_in_chromium(june, features, tmp_path):
     placed = {f["properties"]["placeLabel"] for f in features if f["geometry"]}
     unplaced = {f["properties"]["placeLabel"] for f in features if not f["geometry"]}
     page = open_page(june / "map.html", [".menaka-place.controlled", ".menaka-label.controlled",
                                          ".menaka-place.uncontrolled", "#menaka-unplaced > li",
-                                         "#menaka-offline-note"], click=".menaka-place.controlled")
+                                         "#menaka-basemap-note", "path.menaka-border", "path.menaka-river",
+                                         ".menaka-basemap-name.country", ".menaka-basemap-name.region"],
+                     click=".menaka-place.controlled", screenshot=tmp_path / "map.png")
     assert page.errors == []
-    assert page.counts[".menaka-place.controlled"] == len(placed) == 6
+    assert page.counts[".menaka-place.controlled"] == len(placed)
+    assert {"Andéramboukane", "Ménaka", "Talataye", "Labbézanga camp"} <= placed
     assert set(page.texts[".menaka-label.controlled"]) == placed
     assert page.counts[".menaka-place.uncontrolled"] > 0
     assert page.counts["#menaka-unplaced > li"] == len(unplaced)
-    assert "needs internet" in page.texts["#menaka-offline-note"][0]
+    assert "Natural Earth" in page.texts["#menaka-basemap-note"][0]
     assert page.counts[".menaka-place.controlled popup"] == 1
-    assert page.blocked and all(not url.startswith("file:") for url in page.blocked)  # tiles asked, refused
+    assert page.blocked == []  # no tile layer: nothing asked of the network
+    assert page.counts["path.menaka-border"] >= 3 and page.counts["path.menaka-river"] > 0
+    assert {"MALI", "NIGER"} <= set(page.texts[".menaka-basemap-name.country"])
+    assert "Tillabéri" in page.texts[".menaka-basemap-name.region"]
+    assert _pixels_near(tmp_path / "map.png", basemap.BORDER) > 500  # the borders show on the screenshot
 
 
-def test_png_is_a_png(june):
+def _pixels_near(png, colour: str, tolerance: int = 40) -> int:
+    """How many pixels of a PNG are within `tolerance` of `colour` on each channel."""
+    import numpy
+    from PIL import Image
+    target = numpy.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    pixels = numpy.asarray(Image.open(png).convert("RGB"), dtype=int)
+    return int((numpy.abs(pixels - target) <= tolerance).all(axis=-1).sum())
+
+
+def test_png_is_a_png_with_borders_and_the_niger(june):
     data = (june / "map.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert width > 1000 and height > 600
+    assert _pixels_near(june / "map.png", basemap.BORDER, 25) > 1000
+    assert _pixels_near(june / "map.png", basemap.RIVER, 25) > 300
+
+
+AREA = """
+@prefix mk: <https://w3id.org/menaka-kg/ontology#> .
+@prefix mkc: <https://w3id.org/menaka-kg/concept/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/assertion/tillaberi> a mk:ControlAssertion ;
+    mk:controlledPlace <https://w3id.org/menaka-kg/place/tillaberi-region> ;
+    mk:controller <https://w3id.org/menaka-kg/actor/isgs> ; mk:controlKind mkc:partial-control ;
+    mk:assertionMode mkc:reported ;
+    sem:hasEarliestBeginTimeStamp "2022-06-01"^^xsd:date ; sem:hasLatestBeginTimeStamp "2022-06-05"^^xsd:date ;
+    prov:wasDerivedFrom <https://w3id.org/menaka-kg/source/wp-lead> ;
+    prov:wasAttributedTo <https://w3id.org/menaka-kg/actor/wikipedia-contributors> .
+"""
+
+
+def test_a_controlled_region_with_a_boundary_is_drawn_as_an_area(tmp_path):
+    data = tmp_path / "area.ttl"
+    data.write_text(AREA, encoding="utf-8")
+    state = menaka_kg.maps.map_state(menaka_kg.load(data=[data]), "2022-06")
+    assert [s.place.name for s, _ in state.areas()] == ["Tillabéri Region"]
+    assert run("--date", "2022-06", "--data", data, "-o", tmp_path / "map.html").exit_code == 0
+    page = open_page(tmp_path / "map.html", ["path.menaka-area"], click="path.menaka-area")
+    assert page.errors == [] and page.counts["path.menaka-area"] == 1
+    assert "Tillabéri Region" in page.texts["path.menaka-area popup"][0]
+
+
+def test_a_region_without_a_boundary_is_never_drawn_as_an_area(kg):
+    state = menaka_kg.maps.map_state(kg, "2023-05")  # ISGS holds Ménaka Region: Natural Earth has no outline
+    assert any(s.place.name == "Ménaka Region" for s in state.placed) and state.areas() == []
 
 
 def test_series_writes_one_map_per_month(tmp_path):
@@ -182,14 +234,14 @@ HOSTILE_PLACE = """
 """
 
 
-def test_names_from_added_data_are_text_not_markup(tmp_path):
+def test_names_from_added_data_are_text_not_markup(tmp_path, features):
     data = tmp_path / "hostile.ttl"
     data.write_text(HOSTILE_PLACE, encoding="utf-8")
     result = run("--date", "2022-06", "--data", data, "-o", tmp_path / "map.html")
     assert result.exit_code == 0, result.output
     page = open_page(tmp_path / "map.html", [".menaka-place.controlled", ".menaka-label.controlled", "img[src=x]"])
     assert page.errors == [] and page.counts["img[src=x]"] == 0
-    assert page.counts[".menaka-place.controlled"] == 7
+    assert page.counts[".menaka-place.controlled"] == len({f["properties"]["place"] for f in features if f["geometry"]}) + 1
     assert '</script><b>X</b> `${alert(1)}` "q"' in page.texts[".menaka-label.controlled"]
     result = run("--date", "2022-06", "--data", data, "-o", tmp_path / "map.png")  # a '$' is not TeX
     assert result.exit_code == 0, result.output

@@ -20,3 +20,7 @@ def test_wheel_carries_the_data_files(tmp_path):
     assert "menaka_kg/cli.py" in names
     for name in ("leaflet.js", "leaflet.css", "LICENSE", "README.md"):  # the map's inlined Leaflet
         assert f"menaka_kg/vendor/leaflet/{name}" in names, f"vendored Leaflet {name} is not in the wheel"
+    for name in ("vendor/basemap/sahel.geojson", "vendor/basemap/README.md", "vendor/minisearch/minisearch.js",
+                 "vendor/minisearch/LICENSE", "templates/site/node.html", "templates/site/site.css",
+                 "templates/site/search.js"):  # the maps' basemap, the site's search and templates
+        assert f"menaka_kg/{name}" in names, f"{name} is not in the wheel"

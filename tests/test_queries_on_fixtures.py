@@ -34,7 +34,7 @@ def test_territory_at(kg):
             for r in kg.query("territory-at", actor="Group B", date="2022-07")]
     # the camp lies within Testville: Group B's capture of the town covers it and ends the joint hold's
     # presumption; the camp's own (joint) reading follows as an alternative
-    assert rows == [("Test camp", "presumed", "best", True), ("Testville", "presumed", "best", False),
+    assert rows == [("Testville", "presumed", "best", False), ("Test camp", "presumed", "best", True),
                     ("Test camp", "possible", "alternative", False)]
 
 
