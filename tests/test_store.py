@@ -183,10 +183,16 @@ def test_a_reader_answers_from_the_old_state_and_a_second_writer_is_refused_duri
     assert after.resolve("Locality 3").iri.endswith("/place/l3")
 
 
-def test_kill_9_mid_load_leaves_the_store_as_it_was_and_the_next_write_cleans_up(store, big_file, tmp_path):
+def test_ctrl_c_or_kill_9_mid_load_leaves_the_store_as_it_was_and_the_next_write_cleans_up(store, big_file, tmp_path):
     folder = tmp_path / "db"
     assert run("store", "backup", folder, "--store", store).exit_code == 0
     before, listing = shell(*WELL, "--store", folder).stdout, sorted(os.listdir(folder))
+    writer = start_load(folder, big_file)
+    writer.send_signal(signal.SIGINT)  # Ctrl-C: stops at once and removes its copy
+    _, err = writer.communicate(timeout=120)
+    assert writer.returncode != 0 and "Traceback" not in err
+    assert sorted(set(os.listdir(folder)) - {"write.lock"}) == listing  # the lock file stays, unlocked
+    assert shell(*WELL, "--store", folder).stdout == before
     writer = start_load(folder, big_file)
     writer.send_signal(signal.SIGKILL)
     writer.communicate()
@@ -237,7 +243,8 @@ def test_export_of_the_store_is_the_export_of_the_same_files(store):
     theirs = CliRunner().invoke(cli, ["export", "-f", "ntriples", "--data", str(REPORT)]).stdout_bytes
     assert ours == theirs and b"store-test-well" in ours
     snapshot = run("export", "--snapshot", "2023-05", "--store", store)
-    assert snapshot.exit_code == 0 and "store-test-brigade" in snapshot.output
+    assert snapshot.exit_code == 0 and "store-test-well" in snapshot.output
+    assert snapshot.output == run("export", "--snapshot", "2023-05", "--data", REPORT).output
 
 
 def test_push_sends_the_store(store, oxigraph_server):
@@ -245,6 +252,20 @@ def test_push_sends_the_store(store, oxigraph_server):
     kg = menaka_kg.connect(f"{oxigraph_server}/query")
     assert kg.query("controller-at", place="https://w3id.org/menaka-kg/place/store-test-well", date="2023-05").rows == \
         open_store(store).query("controller-at", place="Store Test Well", date="2023-05").rows
+
+
+def test_site_writes_the_pages_of_the_store(store, tmp_path):
+    assert run("site", "-o", tmp_path / "site", "--store", store).exit_code == 0
+    assert "Store Test Brigade" in (tmp_path / "site" / "actor" / "store-test-brigade.html").read_text()
+
+
+def test_import_acled_with_a_store_loads_the_export_validated(store, tmp_path):
+    folder, output = tmp_path / "db", tmp_path / "acled.ttl"
+    assert run("store", "backup", folder, "--store", store).exit_code == 0
+    result = run("import", "acled", FIXTURES / "acled" / "menaka-2024.csv", "-o", output, "--store", folder)
+    assert result.exit_code == 0 and "loaded acled.ttl" in result.output, result.output
+    entry = next(e for e in open_store(folder).files() if e["name"] == "acled.ttl")
+    assert entry["validated"] and entry["triples"] == sum(1 for _ in ox.parse(path=str(output), format=ox.RdfFormat.TURTLE))
 
 
 def test_timeline_and_map_draw_the_store(store, tmp_path):
