@@ -1,13 +1,14 @@
 """The benchmark runner: menaka-kg beside the plain way (rdflib Graph + pySHACL defaults), at each size.
 
-    python -m benchmarks [--sizes 10k,100k,1M] [--repeat 5] [--plain-timeout 300]
+    python -m benchmarks [--sizes 10k,100k,1M] [--repeat 5] [--plain-timeout 300] [--store]
 
 For each size it writes a seeded synthetic graph (benchmarks/generate.py) and prints one table: load time
 and peak memory; every stored query's warm median (ours, raw pyoxigraph running the same query text, and
 rdflib) and its time cold from the shell; full validation; validation of a ~100-triple addition;
 export in every format; a push to a local Oxigraph server and every stored query through it. Each step
 runs in a child process, so its peak memory is its own. Steps of the plain way that would run past
---plain-timeout are stopped and shown as such.
+--plain-timeout are stopped and shown as such. With --store, each size also gets the persistent store's
+table (benchmarks/store.py: load, cold and warm stored queries, a validated addition).
 """
 
 import argparse
@@ -22,7 +23,7 @@ from pathlib import Path
 from benchmarks.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "5M": 5_000_000, "10M": 10_000_000}
 
 # the parameters each stored query is given on a synthetic graph (nodes every generated graph has)
 SYNTHETIC_PARAMS = {"place": "https://w3id.org/menaka-kg/place/l1", "actor": "https://w3id.org/menaka-kg/actor/a0",
@@ -278,9 +279,10 @@ def show(size: str, triples: int, rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k, 100k, 1M, 5M")
+    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: " + ", ".join(SIZES))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--plain-timeout", type=float, default=300, help="seconds before a plain-way step is stopped")
+    parser.add_argument("--store", action="store_true", help="the persistent store's table too (benchmarks/store.py)")
     args = parser.parse_args()
     print(f"menaka-kg benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     cold_start_on_the_bundled_graph(args.repeat)
@@ -294,6 +296,9 @@ def main():
             triples = sum(1 for _ in __import__("pyoxigraph").parse(text, format=__import__("pyoxigraph").RdfFormat.TURTLE))
             rows = measure(graph, addition, args.repeat, args.plain_timeout, skip_plain_validation=SIZES[size] > 150_000)
             show(size, triples, rows)
+            if args.store:
+                from benchmarks import store
+                store.show(size, triples, store.measure(size, graph, addition, Path(folder), args.repeat))
 
 
 if __name__ == "__main__":
