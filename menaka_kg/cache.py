@@ -47,7 +47,11 @@ class BundledCache:
         return self._file("graph.nt")
 
     def names(self):
-        path = self._file("names.marshal")
+        return self.value("names.marshal")
+
+    def value(self, name: str):
+        """A value kept in marshal form under `name`, or None."""
+        path = self._file(name)
         try:
             if path:
                 with open(path, "rb") as file:
@@ -55,6 +59,17 @@ class BundledCache:
         except (ValueError, EOFError, TypeError):  # a damaged entry: built again
             pass
         return None
+
+    def keep(self, name: str, value) -> None:
+        """Keep `value` (of marshal's types) under `name`; a cache that cannot be written is skipped."""
+        if not self.entry:
+            return
+        from menaka_kg.files import write_atomically
+        try:
+            os.makedirs(self.entry, exist_ok=True)
+            write_atomically(os.path.join(self.entry, name), marshal.dumps(value))
+        except OSError:
+            pass
 
     def save(self, graph_ntriples: bytes | None = None, names=None) -> None:
         if not self.entry:
@@ -64,7 +79,7 @@ class BundledCache:
             os.makedirs(self.entry, exist_ok=True)
             if graph_ntriples is not None:
                 write_atomically(os.path.join(self.entry, "graph.nt"), graph_ntriples)
-            if names is not None:
-                write_atomically(os.path.join(self.entry, "names.marshal"), marshal.dumps([tuple(row) for row in names]))
         except OSError:
             pass
+        if names is not None:
+            self.keep("names.marshal", [tuple(row) for row in names])
