@@ -14,10 +14,8 @@ excludes from pre-binding, a blank node where the data graph must be matched) ra
 it: never a silent pass. tests/test_w3c_shacl.py runs the W3C test suite through `menaka-kg validate`.
 """
 
-import os
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import product
 
@@ -985,9 +983,7 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
                 solutions = store.query(resolved(check.query), **options)
             return [(check, outcome, solution) for solution in solutions for outcome in check.outcomes
                     if outcome.flag is None or _true(solution, outcome.flag[1:])]
-        # the store answers queries without Python's lock: the checks run side by side, one per core
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return [row for rows in pool.map(rows_of, compiled.checks if focus else compiled.full_checks) for row in rows]
+        return [row for check in (compiled.checks if focus else compiled.full_checks) for row in rows_of(check)]
     finally:
         store.remove_graph(scratch)
 
