@@ -198,7 +198,8 @@ class CompiledShapes:
         self.prologue = self._prologue()
         self._components = self._constraint_components()
         for shape in self._shapes_with_targets():
-            self._compile(shape, self._targets(shape), via=(), stack=(shape,))
+            if not self._deactivated(shape):
+                self._compile(shape, self._targets(shape), via=(), stack=(shape,))
         for block, tests in self._row_tests.items():
             flags = [f"?_f{k}" for k in range(len(tests))]
             binds = " ".join(f"BIND (COALESCE(!({test}), true) AS {flag})" for (_, test), flag in zip(tests, flags))

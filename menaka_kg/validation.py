@@ -271,7 +271,7 @@ def describe_input(item) -> InputFile:
         return InputFile(str(item), path=str(path), base=path.resolve().as_uri())
     if hasattr(item, "serialize") and hasattr(item, "triples"):  # an rdflib Graph, through N-Triples
         return InputFile("<graph>", text=item.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
-    return InputFile("<triples>", triples=item)
+    return InputFile("<triples>", triples=list(item))
 
 
 class _LineReader(io.RawIOBase):

@@ -294,6 +294,16 @@ def test_validate_addition_leaves_the_store_as_it_was(tmp_path):
     assert set(store) == before
 
 
+def test_validate_addition_takes_pyoxigraph_triples():
+    import pyoxigraph as ox
+    from menaka_kg.validation import validate_addition
+    event, mk = ox.BlankNode(), "https://w3id.org/menaka-kg/ontology#"
+    triples = [ox.Triple(event, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(mk + "Event"))]
+    report = validate_addition(menaka_kg.load().endpoint.raw, [triples])
+    assert {r.focus for r in report.results} == {f"_:{event.value}"} and report.count("Violation") == 8
+    assert report.files == ["<triples>"]
+
+
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix mk: <https://w3id.org/menaka-kg/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
