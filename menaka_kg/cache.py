@@ -64,16 +64,32 @@ class BundledCache:
 
     def names(self):
         """The cached name index rows, unless they are missing or damaged (then built again)."""
-        path = self._file("names.marshal")
+        rows = self.value("names.marshal")
+        if isinstance(rows, list) and all(isinstance(row, tuple) and len(row) == 4 for row in rows):
+            return rows
+        return None
+
+    def value(self, name: str):
+        """A value kept in marshal form under `name`, or None (a damaged entry is built again)."""
+        path = self._file(name)
         try:
             if path:
                 with open(path, "rb") as file:
-                    rows = marshal.load(file)
-                if isinstance(rows, list) and all(isinstance(row, tuple) and len(row) == 4 for row in rows):
-                    return rows
+                    return marshal.load(file)
         except (ValueError, EOFError, TypeError, OSError):
             pass
         return None
+
+    def keep(self, name: str, value) -> None:
+        """Keep `value` (of marshal's types) under `name`; a cache that cannot be written is skipped."""
+        if not self.entry:
+            return
+        from menaka_kg.files import write_atomically
+        try:
+            os.makedirs(self.entry, exist_ok=True)
+            write_atomically(os.path.join(self.entry, name), marshal.dumps(value))
+        except OSError:
+            pass
 
     def save(self, graph_ntriples: bytes | None = None, names=None, derived_nquads: bytes | None = None) -> None:
         if not self.entry:
@@ -86,7 +102,7 @@ class BundledCache:
                 write_atomically(os.path.join(self.entry, "graph.length"), str(len(graph_ntriples)))
             if derived_nquads is not None:
                 write_atomically(os.path.join(self.entry, "derived.nq"), derived_nquads)
-            if names is not None:
-                write_atomically(os.path.join(self.entry, "names.marshal"), marshal.dumps([tuple(row) for row in names]))
         except OSError:
             pass
+        if names is not None:
+            self.keep("names.marshal", [tuple(row) for row in names])

@@ -334,34 +334,41 @@ def info(data, no_bundled, endpoint, timeout):
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
-              help="text for people; json (docs/adding-data.md); turtle, the standard SHACL validation report.")
+              help="text for people; json (docs/validation.md); turtle, the standard SHACL validation report.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True,
               help="The least severe result that makes the files fail (exit 1).")
-@click.option("--no-bundled", is_flag=True, help="Validate the files alone (with the ontology), not as an addition to the bundled graph.")
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Validate against the shapes of this Turtle file instead of the bundled shapes (repeatable).")
+@click.option("--no-bundled", is_flag=True,
+              help="Validate the files alone, not as an addition to the bundled graph: with the ontology, "
+                   "or with --shapes exactly the files.")
 @click.option("--without", multiple=True, metavar="NAME",
               help="Leave this bundled data file out, e.g. when FILES hold a new version of it (repeatable).")
 @store_option
 @click.pass_context
-def validate(ctx, files, fmt, fail_on, no_bundled, without):
+def validate(ctx, files, fmt, fail_on, shapes, no_bundled, without):
     """Check Turtle FILES (- reads standard input) against the shapes, as an addition to the bundled graph.
 
-    Only the problems of the nodes the files add or change are reported. Exit codes: 0 conforms,
-    1 does not conform (at --fail-on), 2 could not validate (unreadable file, syntax error).
+    Only the problems of the nodes the files can affect are reported (docs/validation.md). Exit codes:
+    0 conforms, 1 does not conform (at --fail-on), 2 could not validate (unreadable file, syntax error,
+    a shapes construct the validator does not support).
 
     \b
     Examples:
       menaka-kg validate my-report.ttl
       menaka-kg validate my-report.ttl --format json --fail-on warning
+      menaka-kg validate data.ttl --shapes my-shapes.ttl --no-bundled -f turtle
       menaka-kg validate my-report.ttl --store ~/menaka-store   # as an addition to a store
     """
     from menaka_kg.validation import validate_files
     try:
         if folder := given_store():
-            if no_bundled or without:
-                raise click.UsageError("--store validates against the store: it takes no --no-bundled or --without")
+            if no_bundled or without or shapes:
+                raise click.UsageError("--store validates against the store: it takes no --no-bundled, --without or --shapes")
             report = open_store(folder).validate(list(files), fail_on=fail_on)
         else:
-            report = validate_files(files, bundled=not no_bundled, fail_on=fail_on, without=without)
+            report = validate_files(files, bundled=not no_bundled, fail_on=fail_on, without=without, shapes=shapes or None,
+                                    ontology=not (no_bundled and shapes))
     except MenakaError as error:
         if ctx.obj.get("verbose"):
             raise

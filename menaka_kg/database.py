@@ -347,51 +347,53 @@ class Writer:
             plan.append((entry, old))
         if not plan:
             return outcome
+        report = None
+        if validate:  # as an addition to what the store holds, a file it replaces left out
+            replaced = {old["graph"] for _, old in plan if old}
+            graphs = [g for g in self.store.named_graphs() if g not in _INTERNAL and g.value not in replaced]
+            from menaka_kg.validation import validate_addition
+            report = validate_addition(self.store, [entry["path"] for entry, _ in plan], fail_on=fail_on,
+                                       elsewhere="store", graphs=graphs)
+            if not report.conforms:
+                raise AdditionRefused(report)
         if sum(entry["bytes"] for entry, _ in plan) <= SMALL_BYTES:
-            report = self._load_small(plan, validate, fail_on)
+            self._load_small(plan)
         else:
-            report = self._load_bulk(plan, validate, fail_on)
+            self._load_bulk(plan)
         for entry, old in plan:
             if "triples" not in entry:  # a bulk load counted them as it read them
                 entry["triples"] = _count(self.store, ox.NamedNode(entry["graph"]))
             entry["loaded"] = _now()
             if report is not None:
-                entry["warnings"] = sum(1 for r in report.results if r.file == entry["path"] or r.file is None)
+                entry["warnings"] = sum(1 for r in report.results if r.file in (entry["path"], None))
             self.loaded[entry["name"]] = entry
             outcome.append((entry["name"], "replaced" if old else "loaded", entry))
         self.changed = True
         return outcome
 
-    def _load_small(self, plan, validate, fail_on):
-        from menaka_kg.validation import read_input
-        inputs = [read_input(entry["path"]) for entry, _ in plan]
-        nodes = {_text(term) for file in inputs for t in file.triples for term in (t.subject, t.object)
+    def _load_small(self, plan) -> None:
+        """Load the files triple by triple, and update the readings and names of what they touch."""
+        triples = [_read_triples(entry["path"]) for entry, _ in plan]
+        nodes = {_text(term) for file in triples for t in file for term in (t.subject, t.object)
                  if isinstance(term, ox.NamedNode)}
+        labels = {t.object for file in triples for t in file if _is_label(t.predicate, t.object)}
         for _, old in plan:
             if old:
                 nodes |= _graph_nodes(self.store, ox.NamedNode(old["graph"]))
-        schema = any(_is_schema(t.predicate) for file in inputs for t in file.triples)
-        labels = {t.object for file in inputs for t in file.triples if _is_label(t.predicate, t.object)}
-        for _, old in plan:
-            if old:
                 labels |= _graph_labels(self.store, ox.NamedNode(old["graph"]))
+        schema = any(_is_schema(t.predicate) for file in triples for t in file)
         before = reasoning.subjects_of(self.store, nodes)
-        for entry, old in plan:
+        for _, old in plan:
             if old:
                 self.store.remove_graph(ox.NamedNode(old["graph"]))
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(entry["graph"]))
-                 for (entry, _), file in zip(plan, inputs) for t in file.triples]
+                 for (entry, _), file in zip(plan, triples) for t in file]
         # a transaction costs about 0.1 ms a triple on disk; the bulk loader far less, past its set-up
         (self.store.extend if len(quads) < 5000 else self.store.bulk_extend)(quads)
-        report = None
-        if validate:
-            report = validate_addition(self.store, [ox.NamedNode(e["graph"]) for e, _ in plan], inputs, fail_on)
-            if not report.conforms:
-                raise AdditionRefused(report)
         self._bring_up_to_date(nodes, before, schema, labels)
-        return report
 
-    def _load_bulk(self, plan, validate, fail_on):
+    def _load_bulk(self, plan) -> None:
+        """Bulk-load the files (the parse and indexing in Rust), then every reading and name again."""
         for _, old in plan:
             if old:
                 self.store.remove_graph(ox.NamedNode(old["graph"]))
@@ -401,13 +403,7 @@ class Writer:
                                      base_iri=_file_iri(entry["path"]))
             except SyntaxError as error:
                 raise turtle_syntax_error(entry["path"], error) from None
-        report = None
-        if validate:
-            report = validate_addition(self.store, [ox.NamedNode(e["graph"]) for e, _ in plan], None, fail_on)
-            if not report.conforms:
-                raise AdditionRefused(report)
         self._recompute(new_files=[entry for entry, _ in plan])
-        return report
 
     def unload(self, name: str) -> dict:
         """Remove a loaded file (by its name in the store); its entry."""
@@ -716,61 +712,13 @@ def _graph_labels(store, graph) -> set:
 
 # --- validation ---------------------------------------------------------------------------------------------
 
-class _UnionView:
-    """A store whose queries see the union of its graphs (the shapes' checks query the default graph)
-    and whose nodes, for the count of nodes checked, are those of the `graphs` added."""
-
-    def __init__(self, store, graphs):
-        self._store, self._graphs = store, graphs
-
-    def query(self, text, **_):
-        return self._store.query(text, use_default_graph_as_union=True)
-
-    def quads_for_pattern(self, *pattern):
-        return self._store.quads_for_pattern(*pattern)
-
-    def __iter__(self):
-        for graph in self._graphs:
-            yield from self._store.quads_for_pattern(None, None, None, graph)
-
-
-def validate_addition(store, graphs, inputs, fail_on: str = "violation"):
-    """Validate what `graphs` add to `store` (they are in it already): the one place the store calls
-    the validator. `inputs` are the files as menaka_kg.validation reads them (for small additions: only
-    their nodes are checked, and results say where they are written) or None (bulk loads: everything is
-    checked and the results on the added nodes kept).
-
-    This uses today's engine (menaka_kg.validation.validate_store) on the store; the validator's own
-    function for an addition to a store replaces its body when it lands."""
-    from menaka_kg.validation import SEVERITIES, ValidationResult, _focus_nodes, validate_store
-    view = _UnionView(store, graphs)
-    if inputs is not None:
-        report = validate_store(view, _focus_nodes(view, inputs))
-    else:
-        report = validate_store(view)
-        report.results = [r for r in report.results
-                          if any(True for g in graphs for _ in store.quads_for_pattern(_term(r.focus), None, None, g))]
-    located = []
-    for result in report.results:
-        node = _term(result.focus)
-        where = next(((f.name, f.line_of(node)) for f in (inputs or []) if node in f.subjects), (None, None))
-        located.append(ValidationResult(**{**result.__dict__, "file": where[0], "line": where[1]}))
-    report.results = located
-    report.files = [f.name for f in inputs] if inputs else [g.value[len(ADDED):] for g in graphs]
-    report.fail_on = fail_on.capitalize()
-    if report.fail_on not in SEVERITIES:
-        raise ValueError(f"fail_on must be one of {', '.join(s.lower() for s in SEVERITIES)}")
-    return report
-
-
 def validate_files_against(database: Database, paths, fail_on: str = "violation"):
-    """Validate Turtle files as an addition to a store, on a scratch copy of it (the store is not changed)."""
-    from menaka_kg.validation import read_input
-    inputs = [read_input(path) for path in paths]
+    """Validate Turtle files as an addition to a store (menaka_kg.validation.validate_addition, as `load`
+    does), on a scratch copy of it: the store is not changed."""
+    from menaka_kg.validation import validate_addition
     with database.scratch() as (store, _, _):
-        graphs = [file_graph(f"validate-{number}") for number in range(len(inputs))]
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for graph, file in zip(graphs, inputs) for t in file.triples)
-        report = validate_addition(store, graphs, inputs, fail_on)
+        graphs = [g for g in store.named_graphs() if g not in _INTERNAL]
+        report = validate_addition(store, list(paths), fail_on=fail_on, elsewhere="store", graphs=graphs)
         del store
     return report
 
@@ -780,6 +728,17 @@ def validate_files_against(database: Database, paths, fail_on: str = "violation"
 def _count(store, graph) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
     return int(next(iter(store.query(query)))["n"].value)
+
+
+def _read_triples(path) -> list:
+    """The triples of a Turtle file, with the base IRI validation gives it."""
+    try:
+        with open(path, "rb") as file:
+            return list(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=_file_iri(path)))
+    except OSError as error:
+        raise DataError(f"cannot read {path}: {error.strerror or error}") from None
+    except SyntaxError as error:
+        raise turtle_syntax_error(path, error) from None
 
 
 def _graph_nodes(store, graph) -> set[str]:

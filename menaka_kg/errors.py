@@ -34,6 +34,11 @@ class RowError(DataError):
     """A row of an imported table that cannot be mapped: the row number, the column and why."""
 
 
+class ShapesError(MenakaError):
+    """A shapes graph the validator cannot run as written: a construct it cannot check (named in the
+    message) or a malformed one. Validation stops rather than pass what it did not check."""
+
+
 class OutputError(MenakaError):
     """An output file that cannot be written as asked: an unsupported extension or an unwritable path."""
 
