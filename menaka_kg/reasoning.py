@@ -398,28 +398,35 @@ def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
         _quad(node, "presumptionNote", ox.Literal(reading.note)),
         _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
         # how a rival names it in a `why`: its assertion, the place's own before an area's
-        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {labels.get(reading.area, shorten(reading.area))}"
+        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {_label(labels, reading.area)}"
                                               if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:
         quads.append(_quad(node, "readingPlace", _term(reading.place)))
     quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
     if reading.area:
-        quads.append(_quad(node, "viaArea", _term(reading.area)))
+        # the area's assertion and its label as the reading's own, so that a query reads each in one
+        # lookup from the reading (engines evaluate an OPTIONAL of two patterns over every reading)
+        quads += [_quad(node, "viaArea", _term(reading.area)), _quad(node, "viaAssertion", _term(reading.assertion.iri))]
+        if reading.assertion.iri in labels:
+            quads.append(_quad(node, "viaLabel", labels[reading.assertion.iri]))
     if reading.presumed_until and reading.presumed_until != OPEN_END:
         quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
     if reading.ended_by:
         quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
     quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
-    quads += [_quad(node, "weighedAgainst", ox.NamedNode(other.iri)) for other in [reading, *reading.rivals]]
     return quads
 
 
-def _reading_note(reading: Reading, labels: dict[str, str]) -> str:
+def _label(labels: dict[str, ox.Literal], iri: str) -> str:
+    return labels[iri].value if iri in labels else shorten(iri)
+
+
+def _reading_note(reading: Reading, labels: dict[str, ox.Literal]) -> str:
     """What the reading is beside its assertion, for its `why`: a denial, an area's control passed down."""
     notes = ["a denial: it is said not to hold"] if reading.assertion.denied else []
     if reading.area:
-        notes.append(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}")
+        notes.append(f"inherited from control of {_label(labels, reading.area)}")
     return "; ".join(notes)
 
 
@@ -443,11 +450,11 @@ def derive(store, subjects=None) -> list[ox.Quad]:
     assertions = read_assertions(store)
     readings = compute(assertions, read_hierarchy(store), horizon(store), subjects)
     label = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
-    labels = {}
-    for area in {reading.area for reading in readings if reading.area}:
-        found = next(store.quads_for_pattern(_term(area), label, None), None)
+    labels = {}  # of the areas and of their assertions, looked up by subject
+    for iri in {iri for reading in readings if reading.area for iri in (reading.area, reading.assertion.iri)}:
+        found = next(store.quads_for_pattern(_term(iri), label, None), None)
         if found is not None:
-            labels[area] = found.object.value
+            labels[iri] = found.object
     return [quad for reading in readings for quad in reading_quads(reading, labels)]
 
 
