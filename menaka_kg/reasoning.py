@@ -443,28 +443,35 @@ def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
         _quad(node, "presumptionNote", ox.Literal(reading.note)),
         _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
         # how a rival names it in a `why`: its assertion, the place's own before an area's
-        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {labels.get(reading.area, shorten(reading.area))}"
+        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {_label(labels, reading.area)}"
                                               if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:
         quads.append(_quad(node, "readingPlace", _term(reading.place)))
     quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
     if reading.area:
-        quads.append(_quad(node, "viaArea", _term(reading.area)))
+        # the area's assertion and its label as the reading's own, so that a query reads each in one
+        # lookup from the reading (engines evaluate an OPTIONAL of two patterns over every reading)
+        quads += [_quad(node, "viaArea", _term(reading.area)), _quad(node, "viaAssertion", _term(reading.assertion.iri))]
+        if reading.assertion.iri in labels:
+            quads.append(_quad(node, "viaLabel", labels[reading.assertion.iri]))
     if reading.presumed_until and reading.presumed_until != OPEN_END:
         quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
     if reading.ended_by:
         quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
     quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
-    quads += [_quad(node, "weighedAgainst", ox.NamedNode(other.iri)) for other in [reading, *reading.rivals]]
     return quads
 
 
-def _reading_note(reading: Reading, labels: dict[str, str]) -> str:
+def _label(labels: dict[str, ox.Literal], iri: str) -> str:
+    return labels[iri].value if iri in labels else shorten(iri)
+
+
+def _reading_note(reading: Reading, labels: dict[str, ox.Literal]) -> str:
     """What the reading is beside its assertion, for its `why`: a denial, an area's control passed down."""
     notes = ["a denial: it is said not to hold"] if reading.assertion.denied else []
     if reading.area:
-        notes.append(f"inherited from control of {labels.get(reading.area, shorten(reading.area))}")
+        notes.append(f"inherited from control of {_label(labels, reading.area)}")
     return "; ".join(notes)
 
 
@@ -490,7 +497,7 @@ def derived_quads(store, subjects=None, facts=None):
     the areas' labels are read from `store`."""
     facts = store if facts is None else facts
     readings = compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
-    labels = _labels(store, {reading.area for reading in readings if reading.area})
+    labels = _labels(store, readings)
     for reading in readings:
         yield from reading_quads(reading, labels)
 
@@ -500,13 +507,13 @@ def derive(store, subjects=None, facts=None) -> list[ox.Quad]:
     return list(derived_quads(store, subjects, facts))
 
 
-def _labels(store, areas) -> dict[str, str]:
-    """The preferred label of each area."""
-    labels = {}
-    for area in areas:
-        for quad in store.quads_for_pattern(_term(area), ox.NamedNode(PREFIXES["skos"] + "prefLabel"), None):
+def _labels(store, readings) -> dict[str, ox.Literal]:
+    """The preferred labels of the areas the readings inherit from and of those areas' assertions."""
+    labels, label = {}, ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+    for iri in {iri for reading in readings if reading.area for iri in (reading.area, reading.assertion.iri)}:
+        for quad in store.quads_for_pattern(_term(iri), label, None):
             if quad.graph_name != DERIVED_GRAPH:
-                labels[area] = quad.object.value
+                labels[iri] = quad.object
                 break
     return labels
 
@@ -652,7 +659,7 @@ def update(store, subjects, touched=(), last_day=None) -> int:
     for node in old:
         for quad in list(store.quads_for_pattern(node, None, None, DERIVED_GRAPH)):
             store.remove(quad)
-    labels = _labels(store, {reading.area for reading in readings if reading.area})
+    labels = _labels(store, readings)
     quads = [quad for reading in readings for quad in reading_quads(reading, labels)]
     store.extend(quads)
     return len(quads)

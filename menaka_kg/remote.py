@@ -125,24 +125,27 @@ def _retried(error: Exception) -> bool:
     return not (isinstance(reason, TimeoutError) or "timed out" in str(reason) or isinstance(error, HTTPException))
 
 
-def _digest(request: urllib.request.Request, challenge: str) -> str | None:
-    """The Digest Authorization header for `request` that answers `challenge` (a WWW-Authenticate
-    value), from MENAKA_KG_USER and MENAKA_KG_PASSWORD; None without them or for another scheme."""
+def _digest(challenge: str, *requests: urllib.request.Request) -> list[str] | None:
+    """The Digest Authorization headers that answer `challenge` (a WWW-Authenticate value) for each of
+    `requests` in turn (one nonce count after the other), from MENAKA_KG_USER and MENAKA_KG_PASSWORD;
+    None without them or for another scheme."""
     scheme, _, parameters = challenge.partition(" ")
     user = os.environ.get("MENAKA_KG_USER")
     if scheme.lower() != "digest" or not user or os.environ.get("MENAKA_KG_TOKEN"):
         return None
     passwords = urllib.request.HTTPPasswordMgr()
     fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(parameters))
-    passwords.add_password(fields.get("realm"), request.full_url, user, os.environ.get("MENAKA_KG_PASSWORD", ""))
-    answer = urllib.request.AbstractDigestAuthHandler(passwords).get_authorization(request, fields)
-    return f"Digest {answer}" if answer else None
+    passwords.add_password(fields.get("realm"), requests[0].full_url, user, os.environ.get("MENAKA_KG_PASSWORD", ""))
+    handler = urllib.request.AbstractDigestAuthHandler(passwords)
+    answers = [handler.get_authorization(request, fields) for request in requests]
+    return [f"Digest {answer}" for answer in answers] if all(answers) else None
 
 
 def _challenge(request: urllib.request.Request, timeout: float) -> str | None:
-    """For a write: the Digest header its URL asks for, learnt from a HEAD request without the body (None
-    when it asks for none, or for Basic, which `_authorization` gives); an EndpointError when it asks for
-    credentials and the environment has none."""
+    """For a write: the Digest header its URL asks for, learnt from a HEAD request without the body and
+    tried on a second one (None when it asks for none, or for Basic, which `_authorization` gives); an
+    EndpointError when it asks for credentials and the environment has none or the server refuses them
+    (a server that refuses them once the body is on its way cuts the upload: "Broken pipe")."""
     probe = urllib.request.Request(request.full_url, method="HEAD")
     try:
         with _OPENER.open(probe, timeout=timeout):
@@ -151,13 +154,25 @@ def _challenge(request: urllib.request.Request, timeout: float) -> str | None:
         if error.code != 401:
             return None
         challenge = error.headers.get("WWW-Authenticate", "")
-        if not (os.environ.get("MENAKA_KG_USER") or os.environ.get("MENAKA_KG_TOKEN")):
-            scheme = challenge.split(" ", 1)[0] or "HTTP"
-            raise EndpointError(f"{request.full_url} asks for credentials (401, {scheme}): set MENAKA_KG_USER and "
-                                "MENAKA_KG_PASSWORD (or MENAKA_KG_TOKEN)") from None
-        return _digest(request, challenge)
     except (urllib.error.URLError, HTTPException, OSError):
         return None  # the write itself reports it
+    if not (os.environ.get("MENAKA_KG_USER") or os.environ.get("MENAKA_KG_TOKEN")):
+        scheme = challenge.split(" ", 1)[0] or "HTTP"
+        raise EndpointError(f"{request.full_url} asks for credentials (401, {scheme}): set MENAKA_KG_USER and "
+                            "MENAKA_KG_PASSWORD (or MENAKA_KG_TOKEN)")
+    answers = _digest(challenge, probe, request)
+    if not answers:
+        return None
+    probe.add_unredirected_header("Authorization", answers[0])
+    try:
+        with _OPENER.open(probe, timeout=timeout):
+            pass
+    except urllib.error.HTTPError as error:
+        if error.code == 401:
+            raise EndpointError(one_line(_explain(request.full_url, error, timeout))) from None
+    except (urllib.error.URLError, HTTPException, OSError):
+        pass  # the write itself reports it
+    return answers[1]
 
 
 def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str, dict]:
@@ -173,10 +188,10 @@ def _send(request: urllib.request.Request, timeout: float) -> tuple[bytes, str, 
             with _OPENER.open(request, timeout=timeout) as answer:
                 return answer.read(), answer.headers.get_content_type(), dict(answer.headers)
         except urllib.error.HTTPError as error:  # Digest asked for after all: answer it once
-            digest = _digest(request, error.headers.get("WWW-Authenticate", "")) if error.code == 401 else None
+            digest = _digest(error.headers.get("WWW-Authenticate", ""), request) if error.code == 401 else None
             if not digest or request.unredirected_hdrs.get("Authorization", "").startswith("Digest "):
                 raise
-            request.add_unredirected_header("Authorization", digest)
+            request.add_unredirected_header("Authorization", digest[0])
             with _OPENER.open(request, timeout=timeout) as answer:
                 return answer.read(), answer.headers.get_content_type(), dict(answer.headers)
 
