@@ -197,7 +197,7 @@ def remote_rows(graph: Path, files: str, repeat: int, plain_timeout: float):
                            "data=g.serialize(format='nt', encoding='utf-8'), method='PUT', "
                            "headers={'Content-Type': 'application/n-triples'})).read()"), timeout=plain_timeout)
         ours = child(step("from menaka_kg.api import graph_ntriples\n        from menaka_kg.remote import push",
-                          f"push(graph_ntriples(('ontology',), [{str(graph)!r}]), {base + '/store'!r})"))
+                          f"push(graph_ntriples(('ontology', 'derived'), [{str(graph)!r}]), {base + '/store'!r})"))
         rows = [("push to an Oxigraph server (s, peak MB)", ours, plain, "plain: rdflib parse + serialize + one PUT")]
         code = textwrap.dedent(f"""
             import statistics, time, menaka_kg
