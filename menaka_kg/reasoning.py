@@ -6,7 +6,7 @@ down to every place within it. A reading carries what decides its certainty at a
 possible, when it certainly held, until when it is presumed and why), its weight (an independent
 report, a party's own claim, a disputed claim) and its rivals (readings of the same subject that cannot
 hold at the same time). They go into the named graph DERIVED_GRAPH; the stored queries read them and
-weigh the readings at the date asked (queries/include/at-date.rq). The rules live in these two places
+weigh the readings at the date asked (queries/include/at-date.fragment). The rules live in these two places
 only: what a reading is, here; how readings compare at a date, in that query fragment.
 
 `derive` needs only the subjects whose facts changed to be recomputed (`derive(store, subjects)`), so a

@@ -5,7 +5,7 @@ required/optional | example | what it is`, `# requires: a | b c` (alternatives, 
 that must be given together) and `# column: name | what it holds`. In the query body a parameter is a
 SPARQL variable `$name`; a date parameter `name` is the two variables `$nameStart` and `$nameEnd`.
 
-A body line `# include: NAME | PATTERN [| $a=$b …]` (the bars between spaces) stands for the fragment queries/include/NAME.rq, with
+A body line `# include: NAME | PATTERN [| $a=$b …]` (the bars between spaces) stands for the fragment queries/include/NAME.fragment, with
 PATTERN in place of its `#SCOPE#` line (and its variable `$a` named `$b`): the rules several queries
 share (how readings weigh at a date) are written once there, and each query says which readings it asks
 about.
@@ -62,10 +62,10 @@ def _expand_includes(text: str, folder: str) -> str:
             continue
         name, _, rest = marker[len("# include:"):].partition(" | ")
         scope, _, renames = rest.partition(" | ")
-        with open(os.path.join(folder, "include", f"{name.strip()}.rq"), encoding="utf-8") as file:
+        with open(os.path.join(folder, "include", f"{name.strip()}.fragment"), encoding="utf-8") as file:
             fragment = file.read()
         if "#SCOPE#" not in fragment:
-            raise QueryError(f"queries/include/{name.strip()}.rq has no #SCOPE# line")
+            raise QueryError(f"queries/include/{name.strip()}.fragment has no #SCOPE# line")
         fragment = fragment.replace("#SCOPE#", scope.strip())
         for rename in renames.split():  # $dateStart=$fromStart: the fragment's variable under another name
             old_name, _, new_name = rename.partition("=")

@@ -14,7 +14,7 @@ def test_wheel_carries_the_data_files(tmp_path):
     wheel = next(tmp_path.glob("menaka_kg-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, pattern in (("ontology", "*.ttl"), ("data/ttl", "*.ttl"), ("shapes", "*.ttl"),
-                            ("queries", "*.rq"), ("queries/internal", "*.rq")):
+                            ("queries", "*.rq"), ("queries/internal", "*.rq"), ("queries/include", "*.fragment")):
         for path in (ROOT / folder).glob(pattern):
             assert f"menaka_kg/_data/{folder}/{path.name}" in names, f"{folder}/{path.name} is not in the wheel"
     assert "menaka_kg/cli.py" in names
