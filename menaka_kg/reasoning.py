@@ -427,8 +427,8 @@ def _day(value: date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_DATE)
 
 
-def reading_quads(reading: Reading, labels: dict[str, str]) -> list[ox.Quad]:
-    """The triples of one reading, in the derived graph (`labels`: preferred labels of the areas)."""
+def reading_quads(reading: Reading, labels: dict[str, ox.Literal]) -> list[ox.Quad]:
+    """The triples of one reading, in the derived graph (`labels`: the preferred labels of the areas and of their assertions)."""
     node = ox.NamedNode(reading.iri)
     quads = [
         ox.Quad(node, _TYPE, ox.NamedNode(_MK + READING_CLASS[reading.assertion.kind]), DERIVED_GRAPH),
