@@ -22,6 +22,7 @@ it was; the next write removes the unpublished copy. Old generations are removed
 no reader holds them.
 """
 
+import gc
 import fcntl
 import hashlib
 import json
@@ -166,7 +167,7 @@ class Database:
                 continue
             try:
                 raw = ox.Store.read_only(folder)
-            except OSError as error:
+            except (OSError, RuntimeError) as error:  # RocksDB's own errors are RuntimeErrors
                 os.close(lock)
                 raise StoreError(f"cannot open the store at {self.path}: {error}") from None
             return StoreGraph(self, manifest, raw, lock)
@@ -495,7 +496,7 @@ class Writer:
         from menaka_kg.files import write_atomically
         self.horizon = _iso(reasoning.horizon(self.store)) if self.horizon is None else self.horizon
         self.store.flush()
-        del self.store
+        self._close()
         with open(os.path.join(self.folder, READERS), "w"):
             pass
         _sync_folder(self.folder)
@@ -512,9 +513,16 @@ class Writer:
         if self.folder is None:
             return
         if hasattr(self, "store"):
-            del self.store
+            self._close()
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder = None
+
+    def _close(self) -> None:
+        """Close the copy's RocksDB: it closes, and its background compactions end, only when no reference
+        is left, and a reference cycle held it open (a reader opening the published copy then missed the
+        files a compaction had just removed)."""
+        del self.store
+        gc.collect()
 
 
 # --- the graph of a store --------------------------------------------------------------------------------
