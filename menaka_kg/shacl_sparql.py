@@ -14,7 +14,10 @@ excludes from pre-binding, a blank node where the data graph must be matched) ra
 it: never a silent pass. tests/test_w3c_shacl.py runs the W3C test suite through `menaka-kg validate`.
 """
 
+import os
+import pickle
 import re
+import signal
 import uuid
 from dataclasses import dataclass, replace
 from itertools import product
@@ -193,8 +196,7 @@ class CompiledShapes:
         self._fresh = 0
         self._row_tests: dict[str, list] = {}  # block -> [(outcome, test of ?this)]: one query per block
         self._by_values: dict[tuple, list] = {}  # (query, outcomes) -> focus membership patterns
-        # the focus blocks: those of SPARQL targets are computed once per validation, and with an addition all
-        self.blocks: dict[str, bool] = {}  # block -> whether it has a SPARQL target
+        self.blocks: set[str] = set()  # the focus blocks, each computed once per validation
         self.prologue = self._prologue()
         self._components = self._constraint_components()
         for shape in self._shapes_with_targets():
@@ -262,7 +264,7 @@ class CompiledShapes:
 
     def _targets(self, shape) -> Focus:
         """The shape's focus nodes from its targets."""
-        g, patterns, sparql = self.g, [], False
+        g, patterns = self.g, []
         for node in g.objects(shape, sh("targetNode")):
             patterns.append(f"VALUES ?this {{ {self._constant(node, 'sh:targetNode')} }}")
         classes = g.objects(shape, sh("targetClass"))
@@ -275,6 +277,7 @@ class CompiledShapes:
         for prop in g.objects(shape, sh("targetObjectsOf")):
             patterns.append(f"?_subject {self._constant(prop, 'sh:targetObjectsOf')} ?this")
         member = " UNION ".join(f"{{ {p} }}" for p in patterns)
+        sparql = False
         for target in g.objects(shape, sh("target")):
             select = g.value(target, sh("select"))
             if select is None:
@@ -284,7 +287,7 @@ class CompiledShapes:
             sparql = True
         block = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(
             f"{{ {p} }}" if p.lstrip().upper().startswith("SELECT") else f"{{ {FOCUS} {p} }}" for p in patterns) + " } }"
-        self.blocks.setdefault(block, sparql)
+        self.blocks.add(block)
         return Focus(block, None if sparql else member)
 
     def _constant(self, node, where: str) -> str:
@@ -372,7 +375,7 @@ class CompiledShapes:
                 outer = self._var("focus")
                 block = f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS {outer}) WHERE {{ {focus.block} }} }} {outer} {path} ?this }} }}"
                 member = f"{outer} {path} ?this . {_rename_this(focus.member, outer)}" if focus.member else None
-                self.blocks.setdefault(block, focus.member is None)
+                self.blocks.add(block)
                 self._compile(nested, Focus(block, member), via + (path,), stack + (nested,))
         for constraint in g.objects(shape, sh("sparql")):
             if not self._deactivated(constraint):
@@ -955,14 +958,96 @@ def _compared_properties(parsed) -> set:
             and s1 == Variable("this") and isinstance(s2, Variable) and s2 != s1}
 
 
-def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", default_graph=None, named_graphs=None) -> list:
+# A validation of at least this many triples runs its checks in two processes when it may (see run_checks)
+PARALLEL_TRIPLES = 200_000
+
+
+def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", default_graph=None, named_graphs=None,
+               parallel: bool = False) -> list:
     """Run every check on a pyoxigraph store: (check, outcome, solution) for each result row. `focus` is
     the pattern restricting ?this (empty: every target); `default_graph` and `named_graphs` pick the
-    store's graphs as pyoxigraph's query does. Focus blocks are found once (with `focus`, all of them;
-    without, those of SPARQL targets), kept in a graph of their own while the checks run, so that a
-    check starts from them, and removed."""
+    store's graphs as pyoxigraph's query does. With `parallel`, for an in-memory store only (the caller
+    says so), a large graph on a machine of several cores is checked by this process and a forked copy
+    of it, which reads the same pages: each takes the next group of checks (those starting from the same
+    focus nodes, which it finds once) until none is left, and the copy sends its rows back."""
+    checks = compiled.checks if focus else compiled.full_checks
+    options = {"default_graph": default_graph, "named_graphs": named_graphs}
+    groups = {}
+    for number, check in enumerate(checks):
+        blocks = tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
+        groups.setdefault(blocks, []).append(number)
+    groups = sorted(groups.values(), key=len, reverse=True)  # the largest first, to end together
+    if not (parallel and 1 < len(groups) < 256 and hasattr(os, "fork") and len(os.sched_getaffinity(0)) > 1) or \
+            _fewer_than(store, PARALLEL_TRIPLES, options):
+        return _check_rows(compiled, store, checks, focus, options)
+    queue, queued = os.pipe()  # one byte per group; a read of one byte takes one group, whichever process reads it
+    os.write(queued, bytes(range(len(groups))))
+    os.close(queued)
+    answers, answered = os.pipe()
+
+    def taken(as_values: bool) -> list:
+        rows = []
+        while group := os.read(queue, 1):
+            rows += _check_rows(compiled, store, [checks[k] for k in groups[group[0]]], focus, options, as_values)
+        return rows
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:  # the copy: its rows, as check and outcome numbers and bound values, then it ends
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            _end_with(parent)
+            os.close(answers)
+            found = [(checks.index(check), check.outcomes.index(outcome), values) for check, outcome, values in taken(True)]
+            with os.fdopen(answered, "wb") as out:
+                pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(answered)
+    try:
+        with os.fdopen(answers, "rb") as source:
+            rows = taken(False)
+            data = source.read()
+        _, status = os.waitpid(child, 0)
+        child = None
+        if status != 0 or not data:
+            raise RuntimeError("the process running half of the checks failed")
+        found = pickle.loads(data)
+    finally:
+        os.close(queue)
+        if child is not None:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    return rows + [(checks[c], checks[c].outcomes[o], values) for c, o, values in found]
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel end this process when its parent ends (Linux), so that a killed validation leaves
+    no copy working on."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it ended before that was asked
+        os._exit(1)
+
+
+def _fewer_than(store, count: int, options) -> bool:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {count} }}"
+    return int(next(iter(store.query(query, default_graph=options["default_graph"])))["n"].value) < count
+
+
+def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, options, as_values: bool = False) -> list:
+    """The rows of `checks` (see run_checks), each solution as a dict of its bound values when
+    `as_values`. Each focus block they use is found once, kept in a graph of its own while they run, so
+    that a check starts from it (pyoxigraph then evaluates a check's patterns from the focus nodes, where
+    it would join a target's subquery with their whole extent), and removed."""
     scratch = ox.NamedNode(f"urn:menaka-kg:validation:targets-{uuid.uuid4().hex}")
-    options = {"default_graph": default_graph, "named_graphs": None if named_graphs is None else [*named_graphs, scratch]}
+    named = options["named_graphs"]
+    options = {**options, "named_graphs": None if named is None else [*named, scratch]}
     found = {}  # block -> the pattern of its materialized focus nodes
 
     def resolved(text: str) -> str:
@@ -970,21 +1055,29 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
             text = text.replace(block, found[block])
         return text.replace(FOCUS, focus)
     try:
-        for number, block in enumerate(sorted((b for b, sparql in compiled.blocks.items() if sparql or focus), key=len)):
+        used = [b for b in compiled.blocks if any(b in c.query or b in c.focus_query for c in checks)]
+        for number, block in enumerate(sorted(used, key=len)):
             key = ox.NamedNode(f"{scratch.value}#{number}")
             query = compiled.prologue + f"SELECT ?this WHERE {{ {resolved(block)} }}"
             store.extend([ox.Quad(key, scratch, s["this"], scratch) for s in store.query(query, **options)])
             found[block] = f"GRAPH {scratch} {{ {key} {scratch} ?this }}"
+
         def rows_of(check):
             if check.per_focus:
                 nodes = [s["this"] for s in store.query(resolved(check.focus_query), **options)]
-                solutions = (s for node in nodes for s in store.query(
-                    resolved(check.query), substitutions={ox.Variable("this"): node}, **options))
+                answers = (store.query(resolved(check.query), substitutions={ox.Variable("this"): node}, **options)
+                           for node in nodes)
             else:
-                solutions = store.query(resolved(check.query), **options)
-            return [(check, outcome, solution) for solution in solutions for outcome in check.outcomes
-                    if outcome.flag is None or _true(solution, outcome.flag[1:])]
-        return [row for check in (compiled.checks if focus else compiled.full_checks) for row in rows_of(check)]
+                answers = [store.query(resolved(check.query), **options)]
+            rows = []
+            for solutions in answers:
+                names = [v.value for v in solutions.variables]
+                for solution in solutions:
+                    kept = {n: v for n, v in zip(names, solution) if v is not None} if as_values else solution
+                    rows += [(check, outcome, kept) for outcome in check.outcomes
+                             if outcome.flag is None or _true(solution, outcome.flag[1:])]
+            return rows
+        return [row for check in checks for row in rows_of(check)]
     finally:
         store.remove_graph(scratch)
 

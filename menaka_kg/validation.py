@@ -5,7 +5,9 @@ an addition in a named graph of its own beside what a store holds and checks onl
 can affect: the nodes it writes about or points at, the instances of every class whose superclasses it
 changes, the existing nodes that reach a node it writes about through a path some shape reads, and the
 nodes a SPARQL rule compares those with. So its cost follows the size of the addition and of its
-effects, not of the graph; the store's graphs are left as they were. `validate_files` is the command's
+effects, not of the graph; the store's graphs are left as they were. An addition larger than a graph
+with no results of its own is checked whole beside a copy of the graph instead: every result is then on
+a node the addition affects. `validate_files` is the command's
 way in: the bundled graph (or nothing) plus the user's files. Nothing is inferred, nothing is written.
 """
 
@@ -296,7 +298,9 @@ def _load(store: ox.Store, inputs: list[InputFile], graph) -> None:
     that each blank node's first line is known and its label kept (unless the label is taken)."""
     for item in inputs:
         _parse_into(store, item, graph, tracked=False)
-    pattern = "?s ?p ?o FILTER (isBlank(?s) || isBlank(?o))"
+    # a text that writes no _: and no [ has blank nodes only in collections, which an index finds
+    pattern = "?s ?p ?o FILTER (isBlank(?s) || isBlank(?o))" if any(map(_writes_blank_nodes, inputs)) else \
+        f"?list <{PREFIXES['rdf']}first> ?member"
     where = pattern if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ {pattern} }}"
     if not store.query(f"ASK {{ {where} }}"):
         return
@@ -304,6 +308,25 @@ def _load(store: ox.Store, inputs: list[InputFile], graph) -> None:
     taken = set()
     for item in inputs:
         _parse_into(store, item, graph, tracked=True, taken=taken)
+
+
+def _writes_blank_nodes(item: InputFile) -> bool:
+    """Whether the input may name a blank node or open one with [ (a Turtle text holding neither can
+    have blank nodes only in collections); one pass over the bytes."""
+    if item.triples is not None:
+        return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in item.triples)
+    if item.path is None:
+        return "_:" in item.text or "[" in item.text
+    try:
+        with open(item.path, "rb") as handle:
+            last = b""
+            while block := handle.read(1 << 24):
+                if b"[" in block or b"_:" in last + block[:1] or b"_:" in block:
+                    return True
+                last = block[-1:]
+    except OSError:  # it was read a moment ago: look for blank nodes in the graph instead
+        return True
+    return False
 
 
 def _parse_into(store, item: InputFile, graph, tracked: bool, taken=None) -> None:
@@ -416,9 +439,11 @@ def compiled_shapes(paths=None):
     return _COMPILED["shapes"]
 
 
-def _run(store: ox.Store, compiled, focus=None, default_graph=None, named_graphs=(), only=None, inputs=()) -> list[ValidationResult]:
+def _run(store: ox.Store, compiled, focus=None, default_graph=None, named_graphs=(), only=None, inputs=(),
+         parallel: bool = False) -> list[ValidationResult]:
     """The results of every check, placed in `inputs`; `focus` is the graph marking the nodes to check
-    (None: all), `only` the graph marking those to report (checking everything, then keeping those)."""
+    (None: all), `only` the graph marking those to report (checking everything, then keeping those);
+    `parallel` for an in-memory store of our own (shacl_sparql.run_checks)."""
     from menaka_kg.shacl_sparql import SHAPES_GRAPH, run_checks
     shapes_graph = ox.NamedNode(f"{SHAPES_GRAPH}")
     staged_shapes = compiled.uses_shapes_graph and not any(True for _ in store.quads_for_pattern(None, None, None, shapes_graph))
@@ -427,7 +452,8 @@ def _run(store: ox.Store, compiled, focus=None, default_graph=None, named_graphs
     try:
         named = [*named_graphs, *([shapes_graph] if compiled.uses_shapes_graph else [])]
         pattern = f"GRAPH {focus} {{ {focus} {focus} ?this }}" if focus is not None else ""
-        rows = run_checks(compiled, store, pattern, default_graph=default_graph, named_graphs=named or None)
+        rows = run_checks(compiled, store, pattern, default_graph=default_graph, named_graphs=named or None,
+                          parallel=parallel)
         if only is not None:
             rows = [row for row in rows if next(store.quads_for_pattern(only, only, row[2]["this"], only), None)]
         located = _locations({solution["this"] for _, _, solution in rows}, inputs)
@@ -505,12 +531,19 @@ def _count(store, query: str, **options) -> int:
     return int(next(iter(store.query(query, **options)))["n"].value)
 
 
-def validate_store(store: ox.Store, focus_nodes=None, compiled=None, inputs=()) -> ValidationReport:
+def _fewer_triples(store, graphs, limit: int) -> bool:
+    """Whether the union of `graphs` holds fewer than `limit` triples (counting no further)."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit} }}"
+    return _count(store, query, default_graph=graphs) < limit
+
+
+def validate_store(store: ox.Store, focus_nodes=None, compiled=None, inputs=(), parallel: bool = False) -> ValidationReport:
     """Validate what the default graph of `store` holds (data with the ontology): everything, or only
-    `focus_nodes` (a list of pyoxigraph terms). `inputs` (InputFiles) say where the nodes are written."""
+    `focus_nodes` (a list of pyoxigraph terms). `inputs` (InputFiles) say where the nodes are written;
+    `parallel` is for an in-memory store of our own (shacl_sparql.run_checks)."""
     compiled = compiled or compiled_shapes()
     if focus_nodes is None:
-        results = _run(store, compiled, inputs=inputs)
+        results = _run(store, compiled, inputs=inputs, parallel=parallel)
         return ValidationReport(results, checked=_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))
     focus = ox.NamedNode(f"{_STAGING}focus-{uuid.uuid4().hex}")
     try:
@@ -526,18 +559,19 @@ def validate(data_graph, focus_nodes=None, shapes=None) -> ValidationReport:
     item = describe_input(data_graph)
     _load(store, [item], ox.DefaultGraph())
     focus = None if focus_nodes is None else [ox.NamedNode(str(n)) for n in focus_nodes]
-    return validate_store(store, focus, compiled_shapes(shapes), inputs=[item])
+    return validate_store(store, focus, compiled_shapes(shapes), inputs=[item], parallel=True)
 
 
 def validate_addition(store: ox.Store, addition, shapes=None, fail_on: str = "violation",
-                      elsewhere: str = "existing graph", graphs=None) -> ValidationReport:
+                      elsewhere: str = "existing graph", graphs=None, parallel: bool = False) -> ValidationReport:
     """Validate `addition` as an addition to what the default graph of `store` holds (or, with `graphs`,
     the union of those graphs: a persistent store's, menaka_kg.database), against `shapes` (a
     CompiledShapes; the bundled shapes when None).
 
     `addition` is a list of Turtle file paths ("-" is standard input), rdflib Graphs, InputFiles or
     iterables of pyoxigraph triples. The addition is staged in a named graph of its own and only the nodes
-    it can affect are checked (see the module's docstring); afterwards the store holds what it held."""
+    it can affect are checked (see the module's docstring); afterwards the store holds what it held.
+    `parallel` is for an in-memory store of our own (shacl_sparql.run_checks)."""
     fail_on = _threshold(fail_on)
     compiled = shapes or compiled_shapes()
     inputs = [describe_input(item) for item in addition]
@@ -549,13 +583,22 @@ def validate_addition(store: ox.Store, addition, shapes=None, fail_on: str = "vi
     using = "" if graphs is None else " ".join([*(f"USING {g}" for g in existing), f"USING NAMED {staged}", f"USING NAMED {focus}"])
     try:
         _load(store, inputs, staged)
-        checked = _mark_affected(store, compiled, staged, focus, union, using)
-        # what the store already holds is not counted twice
-        store.update(f"DELETE {{ GRAPH {staged} {{ ?s ?p ?o }} }} {using} WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} ?s ?p ?o }}")
-        limit = _WHOLE_RATIO * checked
-        whole = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit} }}", **union) < limit
-        results = _run(store, compiled, None if whole else focus, named_graphs=[focus], only=focus if whole else None,
-                       inputs=inputs, **union)
+        added = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} }}")
+        if _fewer_triples(store, existing, added) and not _run(store, compiled, default_graph=existing):
+            # a graph without problems of its own, smaller than the addition: every problem of the two
+            # together is on a node the addition affects, so the staged graph takes a copy of the graph
+            # and is checked whole, alone (no marks, no union of graphs to read)
+            store.update(f"INSERT {{ GRAPH {staged} {{ ?s ?p ?o }} }} {using} WHERE {{ ?s ?p ?o }}")
+            alone = {"default_graph": [staged]}
+            results = _run(store, compiled, inputs=inputs, parallel=parallel, **alone)
+            checked = _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", **alone)
+        else:
+            checked = _mark_affected(store, compiled, staged, focus, union, using)
+            # what the store already holds is not counted twice
+            store.update(f"DELETE {{ GRAPH {staged} {{ ?s ?p ?o }} }} {using} WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} ?s ?p ?o }}")
+            whole = _fewer_triples(store, [*existing, staged], _WHOLE_RATIO * checked)
+            results = _run(store, compiled, None if whole else focus, named_graphs=[focus], only=focus if whole else None,
+                           inputs=inputs, parallel=parallel, **union)
     finally:
         store.remove_graph(staged)
         store.remove_graph(focus)
@@ -621,7 +664,7 @@ def validate_files(paths, bundled: bool = True, fail_on: str = "violation", with
         _load(store.raw, inputs, ox.DefaultGraph())
         for path in resources.ontology_files() if ontology else []:
             store.load(path)
-        report = validate_store(store.raw, compiled=compiled, inputs=inputs)
+        report = validate_store(store.raw, compiled=compiled, inputs=inputs, parallel=True)
         report.files, report.fail_on, report.elsewhere = [i.name for i in inputs], fail_on, "ontology" if ontology else ""
         return report
     data = [p for p in resources.data_files() if p.resolve() not in left_out and p.name not in without]
@@ -630,4 +673,5 @@ def validate_files(paths, bundled: bool = True, fail_on: str = "violation", with
         store.load_bundled()
     for path in ([] if whole_bundle else [*resources.ontology_files(), *(data if bundled else [])]) + list(base):
         store.load(path)
-    return validate_addition(store.raw, inputs, compiled, fail_on, "bundled graph" if bundled else "existing graph")
+    return validate_addition(store.raw, inputs, compiled, fail_on, "bundled graph" if bundled else "existing graph",
+                             parallel=True)

@@ -351,3 +351,66 @@ def test_validate_refuses_shapes_it_cannot_check_with_one_line(tmp_path, shape, 
     result = run(TEMPLATE, "--shapes", shapes)
     assert result.exit_code == 2 and construct in result.output
     assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("Error: ")
+
+
+def _report_copies(count: int) -> str:
+    """The report template `count` times under renamed nodes and labels (about 57 triples each)."""
+    import re
+    template = TEMPLATE.read_text(encoding="utf-8")
+    return "\n".join(re.sub(r"example", f"example-{k}", template).replace("EXAMPLE:", f"EXAMPLE {k}:")
+                     for k in range(count))
+
+
+def test_validating_a_large_import_was_quadratic_and_marked_every_node(tmp_path):
+    """An addition larger than the bundled graph (as an ACLED import is) is checked whole beside a copy
+    of the graph, without marks: the results are those of the marking path, including a problem on a
+    node of the bundled graph that the addition causes."""
+    from menaka_kg.validation import validate_files
+    addition = tmp_path / "large.ttl"
+    addition.write_text(_report_copies(200) + """
+place:another-anderamboukane a mk:Town ; skos:prefLabel "Andéramboukane" ; geo:sfWithin place:menaka-region .
+event:example-unlabelled a mk:Event .
+""".replace("place:another", "@prefix geo: <http://www.opengis.net/ont/geosparql#> .\nplace:another", 1), encoding="utf-8")
+    flawed = tmp_path / "flawed.ttl"  # a problem of the existing graph, on a node the addition does not touch
+    flawed.write_text("@prefix mk: <https://w3id.org/menaka-kg/ontology#> .\n"
+                      "<https://w3id.org/menaka-kg/event/elsewhere> a mk:Event .\n", encoding="utf-8")
+    whole = validate_files([addition])
+    marked = validate_files([addition], base=[flawed])
+
+    def found(report):
+        return {(r.focus, r.path, r.value, r.component, r.severity, r.file, r.line) for r in report.results}
+    assert found(whole) == found(marked)
+    focus_nodes = {r.focus for r in whole.results}
+    assert {"https://w3id.org/menaka-kg/place/anderamboukane", "https://w3id.org/menaka-kg/place/another-anderamboukane",
+            "https://w3id.org/menaka-kg/event/example-unlabelled"} <= focus_nodes
+    assert "https://w3id.org/menaka-kg/event/elsewhere" not in focus_nodes
+    assert whole.checked > 200 * 8
+
+
+def test_checks_split_over_two_processes_find_what_one_process_finds(tmp_path, monkeypatch):
+    """Half of the checks of a large validation run in a forked copy of the process; their rows come
+    back whole (a result with a value, a path and a message read from the row)."""
+    from menaka_kg import shacl_sparql
+    from menaka_kg.validation import validate_files
+    addition = tmp_path / "large.ttl"
+    addition.write_text(_report_copies(3) + (FIXTURES / "invalid" / "control-certain-overlap.ttl").read_text(encoding="utf-8")
+                        + (FIXTURES / "invalid" / "event-missing-label.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    one = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
+    forks = []
+    real_fork = shacl_sparql.os.fork
+    monkeypatch.setattr(shacl_sparql.os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(shacl_sparql, "PARALLEL_TRIPLES", 0)
+    two = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
+    assert forks and {r.component for r in one.results} >= {"SPARQLConstraintComponent", "MinCountConstraintComponent"}
+    assert two.results == one.results
+
+
+def test_blank_nodes_written_only_as_a_collection_are_placed_on_their_line(tmp_path):
+    """A text with no _: and no [ has blank nodes only in collections; they are still found and placed."""
+    path = tmp_path / "collection.ttl"
+    path.write_text("@prefix mk: <https://w3id.org/menaka-kg/ontology#> .\n"
+                    "@prefix place: <https://w3id.org/menaka-kg/place/> .\n\n"
+                    "( place:menaka ) a mk:Event .\n", encoding="utf-8")
+    from menaka_kg.validation import validate_files
+    report = validate_files([path])
+    assert report.results and {(r.file, r.line) for r in report.results if r.focus.startswith("_:")} == {(str(path), 4)}
