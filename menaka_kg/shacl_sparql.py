@@ -18,6 +18,7 @@ import os
 import pickle
 import re
 import signal
+import sys
 import uuid
 from dataclasses import dataclass, replace
 from itertools import product
@@ -977,8 +978,8 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
         blocks = tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
         groups.setdefault(blocks, []).append(number)
     groups = sorted(groups.values(), key=len, reverse=True)  # the largest first, to end together
-    if not (parallel and 1 < len(groups) < 256 and hasattr(os, "fork") and len(os.sched_getaffinity(0)) > 1) or \
-            _fewer_than(store, PARALLEL_TRIPLES, options):
+    if not (parallel and 1 < len(groups) < 256 and sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1) \
+            or _fewer_than(store, PARALLEL_TRIPLES, options):
         return _check_rows(compiled, store, checks, focus, options)
     queue, queued = os.pipe()  # one byte per group; a read of one byte takes one group, whichever process reads it
     os.write(queued, bytes(range(len(groups))))
@@ -1024,13 +1025,10 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
 
 
 def _end_with(parent: int) -> None:
-    """Have the kernel end this process when its parent ends (Linux), so that a killed validation leaves
-    no copy working on."""
-    try:
-        import ctypes
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    """Have the kernel end this process when its parent ends, so that a killed validation leaves no copy
+    working on."""
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it ended before that was asked
         os._exit(1)
 
