@@ -22,15 +22,18 @@ it was; the next write removes the unpublished copy. Old generations are removed
 no reader holds them.
 """
 
-import gc
 import fcntl
+import gc
 import hashlib
+import io
 import json
 import os
 import shutil
+import stat
 import time
 import unicodedata
 from contextlib import contextmanager
+from itertools import chain
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -53,7 +56,6 @@ NAME_GRAPH = ox.NamedNode(BASE + "graph/name-index")
 _NAME_KEY = BASE + "name-key/"  # + a normalized form: the labels that have it are its objects
 _HAS_LABEL = ox.NamedNode(BASE + "store#label")
 _INTERNAL = (reasoning.DERIVED_GRAPH, NAME_GRAPH)
-_BATCH = 200_000  # quads held at a time when many are written
 # Up to this size the files of a load are read in Python: each triple validated and the readings of the
 # subjects they touch updated in place. Larger loads are bulk-loaded (the parse and indexing in Rust, in
 # parallel) and the readings and names computed again for everything.
@@ -61,14 +63,28 @@ SMALL_BYTES = 8_000_000
 SMALL_TRIPLES = 100_000
 
 
-def _write_in_batches(store, quads) -> int:
-    """Write quads with the bulk loader, _BATCH at a time (so memory stays bounded); how many."""
-    from itertools import islice
-    quads, count = iter(quads), 0
-    while batch := list(islice(quads, _BATCH)):
-        store.bulk_extend(batch)
-        count += len(batch)
-    return count
+class _TextStream(io.RawIOBase):
+    """A binary stream of the UTF-8 encoding of an iterator's strings, read as it is consumed."""
+
+    def __init__(self, texts):
+        self._texts, self._pending = iter(texts), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        pieces, length = [self._pending], len(self._pending)
+        while length < len(buffer):
+            text = next(self._texts, None)
+            if text is None:
+                break
+            pieces.append(text.encode())
+            length += len(pieces[-1])
+        self._pending = b"".join(pieces)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 class StoreError(MenakaError):
@@ -404,7 +420,7 @@ class Writer:
                                      base_iri=_file_iri(entry["path"]))
             except SyntaxError as error:
                 raise turtle_syntax_error(entry["path"], error) from None
-        self._recompute(new_files=[entry for entry, _ in plan])
+        self._recompute()
 
     def unload(self, name: str) -> dict:
         """Remove a loaded file (by its name in the store); its entry."""
@@ -448,45 +464,25 @@ class Writer:
             else:
                 self.store.remove(quad)
 
-    def _recompute(self, new_files=()) -> None:
-        """Every reading and name again. The reasoning reads its inputs from an in-memory store: the new
-        files' inputs read from the files, the rest from the store's other graphs (reading them out of
-        RocksDB term by term is what takes the time). The name index is made in the same pass. Each
-        part is written in batches, so memory stays bounded."""
-        facts, labels = ox.Store(), []
-        typed = reasoning.typed_subjects(self.store)
-        new_graphs = {entry["graph"] for entry in new_files}
-        label_predicates = {ox.NamedNode(p) for p in name_predicates()}
-
-        def take(triples) -> int:
-            batch, count = [], 0
-            for t in triples:
-                count += 1
-                if reasoning.is_input(t, typed):
-                    batch.append(ox.Quad(t.subject, t.predicate, t.object))
-                    if len(batch) >= _BATCH:
-                        facts.extend(batch)
-                        batch = []
-                elif t.predicate in label_predicates and isinstance(t.object, ox.Literal):
-                    labels.append(t.object)
-            facts.extend(batch)
-            return count
-
-        wanted = " ".join(str(p) for p in reasoning.input_predicates() | label_predicates)
-        for graph in self.store.named_graphs():
-            if graph not in _INTERNAL and graph.value not in new_graphs:  # only the predicates wanted
-                take(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {wanted} }} ?s ?p ?o }} }}"))
-        for entry in new_files:
-            with open(entry["path"], "rb") as file:
-                entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=_file_iri(entry["path"]),
-                                                 lenient=True))
-        del typed
-        self.store.remove_graph(NAME_GRAPH)
-        _write_in_batches(self.store, map(_label_quad, labels))
-        del labels
-        self.store.remove_graph(reasoning.DERIVED_GRAPH)
-        _write_in_batches(self.store, reasoning.derived_quads(self.store, facts=facts))
+    def _recompute(self) -> None:
+        """Every reading and name again, written with one bulk load. The reasoning reads its inputs
+        from an in-memory store, copied from the store's graphs with no term passing through Python
+        (reasoning.input_queries, serialized as N-Triples and parsed again: reading the triples out of
+        RocksDB one by one, or parsing the files again, is what took the time). The readings and the
+        name index go to the bulk loader as N-Quads text, streamed, so memory stays bounded."""
+        facts = ox.Store()
+        for query in reasoning.input_queries(_INTERNAL):
+            facts.load(self.store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES,
+                       lenient=True)
         self.horizon = _iso(reasoning.horizon(facts))
+        self.store.remove_graph(NAME_GRAPH)
+        self.store.remove_graph(reasoning.DERIVED_GRAPH)
+        keep = " && ".join(f"?g != {graph}" for graph in _INTERNAL)
+        predicates = " ".join(f"<{p}>" for p in sorted(name_predicates()))
+        labels = self.store.query(f"SELECT DISTINCT ?label WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?label }} "
+                                  f"FILTER(isLiteral(?label) && {keep}) }}")
+        text = chain(reasoning.derived_nquads(self.store, facts=facts), (_label_line(row[0]) for row in labels))
+        self.store.bulk_load(io.BufferedReader(_TextStream(text), 1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True)
 
     # --- publishing ---------------------------------------------------------------------------------------
     def commit(self) -> None:
@@ -714,6 +710,11 @@ def _label_quad(label: ox.Literal) -> ox.Quad:
     return ox.Quad(_bucket(label.value), _HAS_LABEL, label, NAME_GRAPH)
 
 
+def _label_line(label: ox.Literal) -> str:
+    """_label_quad as an N-Quads line."""
+    return f"{_bucket(label.value)} {_HAS_LABEL} {label} {NAME_GRAPH} .\n"
+
+
 def _graph_labels(store, graph) -> set:
     return {q.object for q in store.quads_for_pattern(None, None, None, graph) if _is_label(q.predicate, q.object)}
 
@@ -785,11 +786,14 @@ def _iso(day) -> str | None:
 
 
 def _sync_folder(folder: str, files: bool = True) -> None:
-    """Make a folder's files (and its entries) durable before the manifest points to them."""
+    """Make a folder's files (and its entries) durable before the manifest points to them. A file with
+    another link is one of the previous generation's, made durable when that was published (the copy
+    links to its immutable files), so only the files written since are synced."""
     if files:
         for name in os.listdir(folder):
             path = os.path.join(folder, name)
-            if os.path.isfile(path):
+            status = os.lstat(path)
+            if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
                 handle = os.open(path, os.O_RDONLY)
                 try:
                     os.fsync(handle)

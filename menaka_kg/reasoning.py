@@ -417,9 +417,8 @@ def compute(assertions: dict[str, Assertion], within: dict[str, set[str]], last_
 _PREDICATES = {}
 
 
-def _quad(subject, local: str, obj) -> ox.Quad:
-    predicate = _PREDICATES.get(local) or _PREDICATES.setdefault(local, ox.NamedNode(_MK + local))
-    return ox.Quad(subject, predicate, obj, DERIVED_GRAPH)
+def _mk(local: str) -> ox.NamedNode:
+    return _PREDICATES.get(local) or _PREDICATES.setdefault(local, ox.NamedNode(_MK + local))
 
 
 @cache
@@ -427,40 +426,58 @@ def _day(value: date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_DATE)
 
 
-def reading_quads(reading: Reading, labels: dict[str, ox.Literal]) -> list[ox.Quad]:
-    """The triples of one reading, in the derived graph (`labels`: the preferred labels of the areas and of their assertions)."""
-    node = ox.NamedNode(reading.iri)
-    quads = [
-        ox.Quad(node, _TYPE, ox.NamedNode(_MK + READING_CLASS[reading.assertion.kind]), DERIVED_GRAPH),
-        _quad(node, "readingOf", _term(reading.assertion.iri)),
-        _quad(node, "possibleFrom", _day(reading.possible_from)),
-        _quad(node, "possibleUntil", _day(reading.possible_until)),
-        _quad(node, "certainFrom", _day(reading.certain_from)),
-        _quad(node, "certainUntil", _day(reading.certain_until)),
-        _quad(node, "heldUntil", _day(reading.presumed_until or reading.certain_until)),
-        _quad(node, "weight", ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
-        _quad(node, "certainNote", ox.Literal(_certain_note(reading))),
-        _quad(node, "presumptionNote", ox.Literal(reading.note)),
-        _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
+def _reading_statements(reading: Reading, labels: dict[str, ox.Literal]) -> list[tuple]:
+    """(predicate, object) of each triple of one reading (`labels`: the preferred labels of the areas
+    and of their assertions)."""
+    statements = [
+        (_TYPE, _mk(READING_CLASS[reading.assertion.kind])),
+        (_mk("readingOf"), _term(reading.assertion.iri)),
+        (_mk("possibleFrom"), _day(reading.possible_from)),
+        (_mk("possibleUntil"), _day(reading.possible_until)),
+        (_mk("certainFrom"), _day(reading.certain_from)),
+        (_mk("certainUntil"), _day(reading.certain_until)),
+        (_mk("heldUntil"), _day(reading.presumed_until or reading.certain_until)),
+        (_mk("weight"), ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
+        (_mk("certainNote"), ox.Literal(_certain_note(reading))),
+        (_mk("presumptionNote"), ox.Literal(reading.note)),
+        (_mk("readingNote"), ox.Literal(_reading_note(reading, labels))),
         # how a rival names it in a `why`: its assertion, the place's own before an area's
-        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {_label(labels, reading.area)}"
-                                              if reading.area else f"0 {shorten(reading.assertion.iri)}")),
+        (_mk("readingName"), ox.Literal(f"1 {shorten(reading.assertion.iri)} via {_label(labels, reading.area)}"
+                                         if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:
-        quads.append(_quad(node, "readingPlace", _term(reading.place)))
-    quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
+        statements.append((_mk("readingPlace"), _term(reading.place)))
+    statements += [(_mk("readingParty"), _term(party)) for party in reading.parties]
     if reading.area:
         # the area's assertion and its label as the reading's own, so that a query reads each in one
         # lookup from the reading (engines evaluate an OPTIONAL of two patterns over every reading)
-        quads += [_quad(node, "viaArea", _term(reading.area)), _quad(node, "viaAssertion", _term(reading.assertion.iri))]
+        statements += [(_mk("viaArea"), _term(reading.area)), (_mk("viaAssertion"), _term(reading.assertion.iri))]
         if reading.assertion.iri in labels:
-            quads.append(_quad(node, "viaLabel", labels[reading.assertion.iri]))
+            statements.append((_mk("viaLabel"), labels[reading.assertion.iri]))
     if reading.presumed_until and reading.presumed_until != OPEN_END:
-        quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
+        statements.append((_mk("presumedUntil"), _day(reading.presumed_until)))
     if reading.ended_by:
-        quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
-    quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
-    return quads
+        statements.append((_mk("presumptionEndedBy"), _term(reading.ended_by.iri)))
+    statements += [(_mk("rival"), ox.NamedNode(rival.iri)) for rival in reading.rivals]
+    return statements
+
+
+def reading_quads(reading: Reading, labels: dict[str, ox.Literal]) -> list[ox.Quad]:
+    """The triples of one reading, in the derived graph (`labels`: the preferred labels of the areas and of their assertions)."""
+    node = ox.NamedNode(reading.iri)
+    return [ox.Quad(node, predicate, obj, DERIVED_GRAPH) for predicate, obj in _reading_statements(reading, labels)]
+
+
+@cache
+def _ntriples(predicate: ox.NamedNode) -> str:
+    return str(predicate)
+
+
+def reading_nquads(reading: Reading, labels: dict[str, ox.Literal]) -> str:
+    """The quads of `reading_quads` as N-Quads lines (what a bulk load reads, without a Python Quad for
+    each: building one costs more than writing its line)."""
+    node, graph = str(ox.NamedNode(reading.iri)), _ntriples(DERIVED_GRAPH)
+    return "".join(f"{node} {_ntriples(predicate)} {obj} {graph} .\n" for predicate, obj in _reading_statements(reading, labels))
 
 
 def _label(labels: dict[str, ox.Literal], iri: str) -> str:
@@ -493,13 +510,24 @@ def _certain_note(reading: Reading) -> str:
 def derived_quads(store, subjects=None, facts=None):
     """The derived graph's quads for the store's assertions (all subjects, or only `subjects`), one
     reading at a time. `facts` is a store to read the assertions, the hierarchy and the sources' dates
-    from instead (one holding at least the triples `is_input` accepts, e.g. an in-memory copy of them);
+    from instead (one holding at least the triples of `input_queries`, e.g. an in-memory copy of them);
     the areas' labels are read from `store`."""
+    for reading, labels in _readings(store, subjects, facts):
+        yield from reading_quads(reading, labels)
+
+
+def derived_nquads(store, facts=None):
+    """The derived graph of `derived_quads` as N-Quads text, one reading's lines at a time."""
+    for reading, labels in _readings(store, None, facts):
+        yield reading_nquads(reading, labels)
+
+
+def _readings(store, subjects, facts):
     facts = store if facts is None else facts
     readings = compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
     labels = _labels(store, readings)
     for reading in readings:
-        yield from reading_quads(reading, labels)
+        yield reading, labels
 
 
 def derive(store, subjects=None, facts=None) -> list[ox.Quad]:
@@ -529,33 +557,21 @@ def refresh(store) -> int:
 # --- keeping the readings of a store up to date ---------------------------------------------------------
 
 _INPUT_TYPES = {ox.NamedNode(_MK + local) for local in [*KINDS, "SourceDocument"]}
-# what the readings read of assertions and source documents only: mode, claimants, bounds, publication dates
-_OWN = {ox.NamedNode(p) for p in [*_FACTS[:2], *(_SEM + local for local in _BOUNDS),
-                                   *(PREFIXES["dct"] + local for local in ("issued", "date", "created"))]}
-_ANY = {ox.NamedNode(p) for p in [*_FACTS, _MK + "isPartyToConflict", _MK + "speaksFor", PREFIXES["geo"] + "sfWithin"]} - _OWN
+# every predicate the readings read (labels aside): the assertions' facts, the parties, the places'
+# hierarchy and the sources' publication dates
+_INPUT_PREDICATES = {ox.NamedNode(p) for p in [*_FACTS, _MK + "isPartyToConflict", _MK + "speaksFor", PREFIXES["geo"] + "sfWithin",
+                                                *(PREFIXES["dct"] + local for local in ("issued", "date", "created"))]}
 
 
-def typed_subjects(store) -> set[str]:
-    """The IRIs of the store's assertions of a kind that has readings and of its source documents."""
-    return {iri for klass in _INPUT_TYPES for q in store.quads_for_pattern(None, _TYPE, klass)
-            if q.graph_name != DERIVED_GRAPH and (iri := _iri(q.subject))}
-
-
-def input_predicates() -> set[ox.NamedNode]:
-    """Every predicate of the triples is_input accepts."""
-    return {*_ANY, *_OWN, _TYPE}
-
-
-def is_input(triple, typed=None) -> bool:
-    """Whether the readings read a triple (labels aside): what a store of the reasoning's inputs (the
-    `facts` of `derived_quads`) must hold. With `typed` (typed_subjects), the facts that count only on
-    assertions and source documents (mode, claimants, bounds, dates) are kept for those alone."""
-    predicate = triple.predicate
-    if predicate in _ANY:
-        return True
-    if predicate in _OWN:
-        return typed is None or _iri(triple.subject) in typed
-    return predicate == _TYPE and triple.object in _INPUT_TYPES
+def input_queries(left_out) -> list[str]:
+    """CONSTRUCT queries that together give every triple the readings read (labels aside) in a store's
+    named graphs but those `left_out`: what a store of the reasoning's inputs (the `facts` of
+    `derived_quads`) must hold. One a predicate, so that each reads one stretch of an index."""
+    keep = " && ".join(f"?g != {graph}" for graph in left_out) or "true"
+    types = " ".join(map(str, sorted(_INPUT_TYPES, key=str)))
+    return [f"CONSTRUCT {{ ?s a ?o }} WHERE {{ VALUES ?o {{ {types} }} GRAPH ?g {{ ?s a ?o }} FILTER({keep}) }}",
+            *(f"CONSTRUCT {{ ?s {p} ?o }} WHERE {{ GRAPH ?g {{ ?s {p} ?o }} FILTER({keep}) }}"
+              for p in sorted(_INPUT_PREDICATES, key=str))]
 
 
 def _linked(store, node: str, predicate: str, down: bool = True) -> set[str]:
