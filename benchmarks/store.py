@@ -1,6 +1,6 @@
 """The persistent store (menaka-kg load … --store DIR) beside the --data path and raw pyoxigraph on the same store.
 
-    python -m benchmarks.store [--sizes 100k,1M,10M] [--repeat 5] [--graphs DIR]
+    python -m benchmarks.store [--sizes 100k,1M,10M] [--repeat 5] [--graphs DIR] [--slow 120] [--validated-for 600]
 
 For each size it writes the seeded synthetic graph (benchmarks/generate.py; with --graphs, DIR/g1m.ttl
 and the like are taken when there, as `python -m benchmarks.generate --triples 1000000 -o DIR/g1m.ttl`
@@ -272,7 +272,12 @@ def main():
     parser.add_argument("--sizes", default="100k,1M,10M", help="comma-separated: " + ", ".join(SIZES))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--graphs", type=Path, help="a folder of graphs already generated (g1m.ttl, g10m.ttl, …)")
+    parser.add_argument("--slow", type=float, default=SLOW, help="seconds a warm query may take (default %(default)s)")
+    parser.add_argument("--validated-for", type=float, default=VALIDATED_FOR,
+                        help="seconds the validated load of the whole graph may take (default %(default)s)")
     args = parser.parse_args()
+    global SLOW, VALIDATED_FOR
+    SLOW, VALIDATED_FOR = args.slow, args.validated_for
     print(f"menaka-kg store benchmarks on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     run(args.sizes.split(","), args.repeat, args.graphs)
 

@@ -510,24 +510,25 @@ def _certain_note(reading: Reading) -> str:
 def derived_quads(store, subjects=None, facts=None):
     """The derived graph's quads for the store's assertions (all subjects, or only `subjects`), one
     reading at a time. `facts` is a store to read the assertions, the hierarchy and the sources' dates
-    from instead (one holding at least the triples of `input_queries`, e.g. an in-memory copy of them);
+    from instead (one holding at least the triples `is_input` accepts, e.g. an in-memory copy of them);
     the areas' labels are read from `store`."""
-    for reading, labels in _readings(store, subjects, facts):
+    readings = all_readings(store if facts is None else facts, subjects)
+    labels = _labels(store, readings)
+    for reading in readings:
         yield from reading_quads(reading, labels)
 
 
-def derived_nquads(store, facts=None):
-    """The derived graph of `derived_quads` as N-Quads text, one reading's lines at a time."""
-    for reading, labels in _readings(store, None, facts):
-        yield reading_nquads(reading, labels)
+def all_readings(facts, subjects=None) -> list[Reading]:
+    """The readings of every subject (or of `subjects`) of a store's assertions, weighed."""
+    return compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
 
 
-def _readings(store, subjects, facts):
-    facts = store if facts is None else facts
-    readings = compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
+def derived_nquads(store, readings):
+    """The quads of `readings` (all_readings) as N-Quads text, one reading's lines at a time; the
+    areas' labels are read from `store`."""
     labels = _labels(store, readings)
     for reading in readings:
-        yield reading, labels
+        yield reading_nquads(reading, labels)
 
 
 def derive(store, subjects=None, facts=None) -> list[ox.Quad]:
@@ -557,21 +558,33 @@ def refresh(store) -> int:
 # --- keeping the readings of a store up to date ---------------------------------------------------------
 
 _INPUT_TYPES = {ox.NamedNode(_MK + local) for local in [*KINDS, "SourceDocument"]}
-# every predicate the readings read (labels aside): the assertions' facts, the parties, the places'
-# hierarchy and the sources' publication dates
-_INPUT_PREDICATES = {ox.NamedNode(p) for p in [*_FACTS, _MK + "isPartyToConflict", _MK + "speaksFor", PREFIXES["geo"] + "sfWithin",
-                                                *(PREFIXES["dct"] + local for local in ("issued", "date", "created"))]}
+# what the readings read of assertions and source documents only: mode, claimants, bounds, publication dates
+_OWN = {ox.NamedNode(p) for p in [*_FACTS[:2], *(_SEM + local for local in _BOUNDS),
+                                   *(PREFIXES["dct"] + local for local in ("issued", "date", "created"))]}
+_ANY = {ox.NamedNode(p) for p in [*_FACTS, _MK + "isPartyToConflict", _MK + "speaksFor", PREFIXES["geo"] + "sfWithin"]} - _OWN
 
 
-def input_queries(left_out) -> list[str]:
-    """CONSTRUCT queries that together give every triple the readings read (labels aside) in a store's
-    named graphs but those `left_out`: what a store of the reasoning's inputs (the `facts` of
-    `derived_quads`) must hold. One a predicate, so that each reads one stretch of an index."""
-    keep = " && ".join(f"?g != {graph}" for graph in left_out) or "true"
-    types = " ".join(map(str, sorted(_INPUT_TYPES, key=str)))
-    return [f"CONSTRUCT {{ ?s a ?o }} WHERE {{ VALUES ?o {{ {types} }} GRAPH ?g {{ ?s a ?o }} FILTER({keep}) }}",
-            *(f"CONSTRUCT {{ ?s {p} ?o }} WHERE {{ GRAPH ?g {{ ?s {p} ?o }} FILTER({keep}) }}"
-              for p in sorted(_INPUT_PREDICATES, key=str))]
+def typed_subjects(store) -> set[str]:
+    """The IRIs of the store's assertions of a kind that has readings and of its source documents."""
+    return {iri for klass in _INPUT_TYPES for q in store.quads_for_pattern(None, _TYPE, klass)
+            if q.graph_name != DERIVED_GRAPH and (iri := _iri(q.subject))}
+
+
+def input_predicates() -> set[ox.NamedNode]:
+    """Every predicate of the triples is_input accepts."""
+    return {*_ANY, *_OWN, _TYPE}
+
+
+def is_input(triple, typed=None) -> bool:
+    """Whether the readings read a triple (labels aside): what a store of the reasoning's inputs (the
+    `facts` of `derived_quads`) must hold. With `typed` (typed_subjects), the facts that count only on
+    assertions and source documents (mode, claimants, bounds, dates) are kept for those alone."""
+    predicate = triple.predicate
+    if predicate in _ANY:
+        return True
+    if predicate in _OWN:
+        return typed is None or _iri(triple.subject) in typed
+    return predicate == _TYPE and triple.object in _INPUT_TYPES
 
 
 def _linked(store, node: str, predicate: str, down: bool = True) -> set[str]:
