@@ -407,7 +407,8 @@ class Writer:
                  for (entry, _), file in zip(plan, triples) for t in file]
         # a transaction costs about 0.1 ms a triple on disk; the bulk loader far less, past its set-up
         (self.store.extend if len(quads) < 5000 else self.store.bulk_extend)(quads)
-        self._bring_up_to_date(nodes, before, schema, labels)
+        added = None if any(old for _, old in plan) else [t for file in triples for t in file]
+        self._bring_up_to_date(nodes, before, schema, labels, added)
 
     def _load_bulk(self, plan) -> None:
         """Bulk-load the files (the parse and indexing in Rust), then every reading and name again."""
@@ -444,14 +445,17 @@ class Writer:
         return entry
 
     # --- readings and names -----------------------------------------------------------------------------
-    def _bring_up_to_date(self, nodes: set, before: set, schema: bool, labels: set) -> None:
+    def _bring_up_to_date(self, nodes: set, before: set, schema: bool, labels: set, added=None) -> None:
         """Readings and names after a change of the facts about `nodes` (`before`: the subjects they
         bore on before it) and of the `labels` (literals); everything again when the change moved the
-        sources' horizon or the schema."""
+        schema. `added`: the triples, when the change only added them."""
         if schema:
             self._recompute()
             return
-        horizon = reasoning.horizon(self.store)
+        if added is None or self.horizon is None:
+            horizon = reasoning.horizon(self.store)
+        else:
+            horizon = reasoning.horizon_after_adding(self.store, _day(self.horizon), added)
         after = reasoning.subjects_of(self.store, nodes)
         moved = reasoning.horizon_subjects(self.store, _day(self.horizon), horizon)
         reasoning.update(self.store, before | after | moved, touched=nodes, last_day=horizon)

@@ -317,6 +317,21 @@ def horizon(store) -> date | None:
     return max(days) if days else None
 
 
+_DOCUMENT = ox.NamedNode(_MK + "SourceDocument")
+_PUBLISHED = [ox.NamedNode(PREFIXES["dct"] + local) for local in ("issued", "date", "created")]
+
+
+def horizon_after_adding(store, old: date | None, triples) -> date | None:
+    """`horizon` of a store once `triples` are added to it, `old` its horizon before: only a document
+    they type or date can move it, and only later (reading the documents of a big store again costs
+    more than the rest of a small addition)."""
+    candidates = {t.subject for t in triples if t.predicate in _PUBLISHED or (t.predicate == _TYPE and t.object == _DOCUMENT)}
+    days = [day for subject in candidates if any(True for _ in store.quads_for_pattern(subject, _TYPE, _DOCUMENT))
+            for predicate in _PUBLISHED for quad in store.quads_for_pattern(subject, predicate, None)
+            if quad.graph_name != DERIVED_GRAPH and (day := _date(quad.object))]
+    return max((day for day in (old, *days) if day), default=None)
+
+
 # --- readings ------------------------------------------------------------------------------------------
 
 def readings_of(assertion: Assertion, within: dict[str, set[str]]) -> list[Reading]:
