@@ -261,7 +261,7 @@ def run(sizes, repeat: int, graphs: Path | None = None) -> None:
                 graph.write_text(generate(SIZES[size], seed=1), encoding="utf-8")
             rows = measure(size, graph, addition, folder, repeat)
             manifest = json.loads((folder / f"store-{size}" / "menaka-kg-store.json").read_text())
-            show(size, next(e["triples"] for e in manifest["files"] if e["path"] == str(graph.resolve())), rows)  # as the load counted them
+            show(size, next(e["triples"] for e in manifest["files"] if e["path"] == os.path.abspath(graph)), rows)  # as the load counted them
             for path in folder.iterdir():
                 if path.name.startswith(("store-", "graph-")):
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
