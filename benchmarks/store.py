@@ -1,14 +1,18 @@
 """The persistent store (menaka-kg load … --store DIR) beside the --data path and raw pyoxigraph on the same store.
 
-    python -m benchmarks.store [--sizes 100k,1M,10M] [--repeat 5]
+    python -m benchmarks.store [--sizes 100k,1M,10M] [--repeat 5] [--graphs DIR] [--slow 120] [--validated-for 600]
 
-For each size it writes the seeded synthetic graph (benchmarks/generate.py) and prints one table:
+For each size it writes the seeded synthetic graph (benchmarks/generate.py; with --graphs, DIR/g1m.ttl
+and the like are taken when there, as `python -m benchmarks.generate --triples 1000000 -o DIR/g1m.ttl`
+writes them) and prints one table:
 loading it into a new store (bulk; with validation up to 1M), each stored query cold from the shell and
 warm (with its rows and the time per row), and a ~100-triple validated addition. Every figure stands
 beside what the --data path costs for the same thing and beside raw pyoxigraph on the same on-disk store
 (the same query text, the same files, no validation, no readings). Load steps run in child processes,
 so their peak memory (and their CPU time, which a shared machine does not inflate as it does wall time)
-is their own. `python -m benchmarks --store` runs this too, for each of its sizes.
+is their own. The package's modules are compiled first, as installing it does (a cold start from the shell
+would otherwise compile them each time when Python does not write its bytecode cache). `python -m
+benchmarks --store` runs this too, for each of its sizes.
 """
 
 import argparse
@@ -31,15 +35,21 @@ PARAMS = {"place": "https://w3id.org/menaka-kg/place/l1", "actor": "https://w3id
           "event": "https://w3id.org/menaka-kg/event/e0", "date": "2018", "from": "2016", "to": "2019",
           "role": "attacker"}
 VALIDATED_UP_TO = 1_500_000  # a validated load of the whole graph: up to this size
+VALIDATED_FOR = 600  # seconds it (and the --data path's load) may take before it is stopped and given as such
 SLOW = 120  # seconds a warm query may take before it is given as not answering
 
 
-def measured(command: list[str]) -> dict:
-    """Run a command in a child of a child: its wall time, CPU time and peak memory (MB)."""
+def measured(command: list[str], timeout: float | None = None) -> dict:
+    """Run a command in a child of a child: its wall time, CPU time and peak memory (MB); with
+    `timeout`, {"stopped": timeout} when it runs longer (it is killed)."""
     code = textwrap.dedent(f"""
         import json, resource, subprocess, sys, time
         start = time.perf_counter()
-        done = subprocess.run({command!r}, capture_output=True, text=True)
+        try:
+            done = subprocess.run({command!r}, capture_output=True, text=True, timeout={timeout!r})
+        except subprocess.TimeoutExpired:
+            print(json.dumps({{"stopped": {timeout!r}}}))
+            sys.exit()
         wall = time.perf_counter() - start
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(json.dumps({{"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak": usage.ru_maxrss / 1024,
@@ -47,7 +57,7 @@ def measured(command: list[str]) -> dict:
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     result = json.loads(out)
-    if result["code"] != 0:
+    if result.get("code", 0) != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result['err']}")
     return result
 
@@ -145,7 +155,7 @@ def measure(size: str, graph: Path, addition: Path, folder: Path, repeat: int) -
     store = folder / f"store-{size}"
     # loading: the store (bulk), the --data path (parse and derive in memory), raw pyoxigraph's bulk load
     ours = measured([COMMAND, "load", "--no-validate", str(graph), "--store", str(store)])
-    data = measured(python(f"import menaka_kg; menaka_kg.load(data=[{str(graph)!r}], bundled=False)"))
+    data = measured(python(f"import menaka_kg; menaka_kg.load(data=[{str(graph)!r}], bundled=False)"), VALIDATED_FOR)
     raw = measured(python(f"""
         import pyoxigraph as ox
         ox.Store({str(folder / 'raw')!r}).bulk_load(path={str(graph)!r}, format=ox.RdfFormat.TURTLE,
@@ -154,7 +164,7 @@ def measure(size: str, graph: Path, addition: Path, folder: Path, repeat: int) -
     rows.append(("load the graph, not validated (s; CPU s; peak MB)", ours, data, raw,
                  "store: bulk load + readings + name index, once; --data: what every command pays"))
     if triples <= VALIDATED_UP_TO:
-        checked = measured([COMMAND, "load", str(graph), "--store", str(folder / "validated")])
+        checked = measured([COMMAND, "load", str(graph), "--store", str(folder / "validated")], VALIDATED_FOR)
         rows.append(("load the graph, validated (s; CPU s; peak MB)", checked, None, None,
                      "the validation is today's engine on the store (menaka_kg.database.validate_addition)"))
         shutil.rmtree(folder / "validated", ignore_errors=True)
@@ -218,6 +228,8 @@ def measure(size: str, graph: Path, addition: Path, folder: Path, repeat: int) -
 def cell(measured: dict | None) -> str:
     if measured is None:
         return "not run"
+    if "stopped" in measured:
+        return f"stopped after {measured['stopped']:.0f} s"
     if measured.get("wall") is None:
         return "not run"
     if measured.get("ms"):
@@ -235,29 +247,39 @@ def show(size: str, triples: int, rows) -> None:
         print(f"| {name} | {cell(ours)} | {cell(data)} | {cell(raw)} | {note} |")
 
 
-def run(sizes, repeat: int) -> None:
-    import pyoxigraph as ox
+def run(sizes, repeat: int, graphs: Path | None = None) -> None:
+    import compileall
+    compileall.compile_dir(str(ROOT / "menaka_kg"), quiet=1)
     with tempfile.TemporaryDirectory(dir=os.environ.get("MENAKA_KG_BENCH_DIR")) as folder:
         folder = Path(folder)
         addition = folder / "addition.ttl"
         addition.write_text((ROOT / "data" / "templates" / "new-report.ttl").read_text(encoding="utf-8"), encoding="utf-8")
         for size in sizes:
-            graph = folder / f"graph-{size}.ttl"
-            graph.write_text(generate(SIZES[size], seed=1), encoding="utf-8")
-            triples = sum(1 for _ in ox.parse(path=str(graph), format=ox.RdfFormat.TURTLE, lenient=True))
-            show(size, triples, measure(size, graph, addition, folder, repeat))
+            graph = graphs / f"g{size.lower()}.ttl" if graphs else None
+            if graph is None or not graph.is_file():
+                graph = folder / f"graph-{size}.ttl"
+                graph.write_text(generate(SIZES[size], seed=1), encoding="utf-8")
+            rows = measure(size, graph, addition, folder, repeat)
+            manifest = json.loads((folder / f"store-{size}" / "menaka-kg-store.json").read_text())
+            show(size, next(e["triples"] for e in manifest["files"] if e["path"] == os.path.abspath(graph)), rows)  # as the load counted them
             for path in folder.iterdir():
                 if path.name.startswith(("store-", "graph-")):
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def main():
+    global SLOW, VALIDATED_FOR
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1M,10M", help="comma-separated: " + ", ".join(SIZES))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--graphs", type=Path, help="a folder of graphs already generated (g1m.ttl, g10m.ttl, …)")
+    parser.add_argument("--slow", type=float, default=SLOW, help="seconds a warm query may take (default %(default)s)")
+    parser.add_argument("--validated-for", type=float, default=VALIDATED_FOR,
+                        help="seconds the validated load of the whole graph, or the --data path's load, may take (default %(default)s)")
     args = parser.parse_args()
+    SLOW, VALIDATED_FOR = args.slow, args.validated_for
     print(f"menaka-kg store benchmarks on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    run(args.sizes.split(","), args.repeat)
+    run(args.sizes.split(","), args.repeat, args.graphs)
 
 
 if __name__ == "__main__":

@@ -22,15 +22,18 @@ it was; the next write removes the unpublished copy. Old generations are removed
 no reader holds them.
 """
 
-import gc
 import fcntl
+import gc
 import hashlib
+import io
 import json
 import os
 import shutil
+import stat
 import time
 import unicodedata
 from contextlib import contextmanager
+from itertools import chain
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -53,7 +56,6 @@ NAME_GRAPH = ox.NamedNode(BASE + "graph/name-index")
 _NAME_KEY = BASE + "name-key/"  # + a normalized form: the labels that have it are its objects
 _HAS_LABEL = ox.NamedNode(BASE + "store#label")
 _INTERNAL = (reasoning.DERIVED_GRAPH, NAME_GRAPH)
-_BATCH = 200_000  # quads held at a time when many are written
 # Up to this size the files of a load are read in Python: each triple validated and the readings of the
 # subjects they touch updated in place. Larger loads are bulk-loaded (the parse and indexing in Rust, in
 # parallel) and the readings and names computed again for everything.
@@ -61,14 +63,45 @@ SMALL_BYTES = 8_000_000
 SMALL_TRIPLES = 100_000
 
 
-def _write_in_batches(store, quads) -> int:
-    """Write quads with the bulk loader, _BATCH at a time (so memory stays bounded); how many."""
-    from itertools import islice
-    quads, count = iter(quads), 0
-    while batch := list(islice(quads, _BATCH)):
-        store.bulk_extend(batch)
-        count += len(batch)
-    return count
+_PART = 26_000_000  # bytes of N-Quads (about 200,000 quads) a bulk load is given: it holds its batch in memory
+
+
+def _bulk_write(store, texts) -> None:
+    """Bulk-load N-Quads text (an iterator of strings of whole lines), _PART bytes at a time (one load
+    of the 10M graph's 3.9M quads of readings and names took its peak from 1.86 to 2.59 GB)."""
+    texts = iter(texts)
+    while True:
+        stream = _TextStream(texts, _PART)
+        store.bulk_load(io.BufferedReader(stream, 1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True)
+        if stream.ended:
+            return
+
+
+class _TextStream(io.RawIOBase):
+    """A binary stream of the UTF-8 encoding of an iterator's strings, read as it is consumed, that ends
+    after the string that makes it reach `size` bytes (`ended`: the iterator has no more)."""
+
+    def __init__(self, texts, size: int):
+        self._texts, self._pending, self._left, self.ended = texts, b"", size, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        pieces, length = [self._pending], len(self._pending)
+        while length < len(buffer) and self._left > 0:
+            text = next(self._texts, None)
+            if text is None:
+                self.ended, self._left = True, 0
+                break
+            pieces.append(text.encode())
+            length += len(pieces[-1])
+            self._left -= len(pieces[-1])
+        self._pending = b"".join(pieces)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 class StoreError(MenakaError):
@@ -391,7 +424,8 @@ class Writer:
                  for (entry, _), file in zip(plan, triples) for t in file]
         # a transaction costs about 0.1 ms a triple on disk; the bulk loader far less, past its set-up
         (self.store.extend if len(quads) < 5000 else self.store.bulk_extend)(quads)
-        self._bring_up_to_date(nodes, before, schema, labels)
+        added = None if any(old for _, old in plan) else [t for file in triples for t in file]
+        self._bring_up_to_date(nodes, before, schema, labels, added)
 
     def _load_bulk(self, plan) -> None:
         """Bulk-load the files (the parse and indexing in Rust), then every reading and name again."""
@@ -428,14 +462,17 @@ class Writer:
         return entry
 
     # --- readings and names -----------------------------------------------------------------------------
-    def _bring_up_to_date(self, nodes: set, before: set, schema: bool, labels: set) -> None:
+    def _bring_up_to_date(self, nodes: set, before: set, schema: bool, labels: set, added=None) -> None:
         """Readings and names after a change of the facts about `nodes` (`before`: the subjects they
         bore on before it) and of the `labels` (literals); everything again when the change moved the
-        sources' horizon or the schema."""
+        schema. `added`: the triples, when the change only added them."""
         if schema:
             self._recompute()
             return
-        horizon = reasoning.horizon(self.store)
+        if added is None or self.horizon is None:
+            horizon = reasoning.horizon(self.store)
+        else:
+            horizon = reasoning.horizon_after_adding(self.store, _day(self.horizon), added)
         after = reasoning.subjects_of(self.store, nodes)
         moved = reasoning.horizon_subjects(self.store, _day(self.horizon), horizon)
         reasoning.update(self.store, before | after | moved, touched=nodes, last_day=horizon)
@@ -451,8 +488,9 @@ class Writer:
     def _recompute(self, new_files=()) -> None:
         """Every reading and name again. The reasoning reads its inputs from an in-memory store: the new
         files' inputs read from the files, the rest from the store's other graphs (reading them out of
-        RocksDB term by term is what takes the time). The name index is made in the same pass. Each
-        part is written in batches, so memory stays bounded."""
+        RocksDB term by term is what takes the time). The name index is made in the same pass. The
+        readings and the name index go to the bulk loader as N-Quads text, streamed a part at a time
+        (the facts let go of first), so memory stays bounded."""
         facts, labels = ox.Store(), []
         typed = reasoning.typed_subjects(self.store)
         new_graphs = {entry["graph"] for entry in new_files}
@@ -464,7 +502,7 @@ class Writer:
                 count += 1
                 if reasoning.is_input(t, typed):
                     batch.append(ox.Quad(t.subject, t.predicate, t.object))
-                    if len(batch) >= _BATCH:
+                    if len(batch) >= 200_000:
                         facts.extend(batch)
                         batch = []
                 elif t.predicate in label_predicates and isinstance(t.object, ox.Literal):
@@ -481,12 +519,11 @@ class Writer:
                 entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=_file_iri(entry["path"]),
                                                  lenient=True))
         del typed
+        readings, self.horizon = reasoning.all_readings(facts), _iso(reasoning.horizon(facts))
+        del facts
         self.store.remove_graph(NAME_GRAPH)
-        _write_in_batches(self.store, map(_label_quad, labels))
-        del labels
         self.store.remove_graph(reasoning.DERIVED_GRAPH)
-        _write_in_batches(self.store, reasoning.derived_quads(self.store, facts=facts))
-        self.horizon = _iso(reasoning.horizon(facts))
+        _bulk_write(self.store, chain(reasoning.derived_nquads(self.store, readings), map(_label_line, labels)))
 
     # --- publishing ---------------------------------------------------------------------------------------
     def commit(self) -> None:
@@ -714,6 +751,11 @@ def _label_quad(label: ox.Literal) -> ox.Quad:
     return ox.Quad(_bucket(label.value), _HAS_LABEL, label, NAME_GRAPH)
 
 
+def _label_line(label: ox.Literal) -> str:
+    """_label_quad as an N-Quads line."""
+    return f"{_bucket(label.value)} {_HAS_LABEL} {label} {NAME_GRAPH} .\n"
+
+
 def _graph_labels(store, graph) -> set:
     return {q.object for q in store.quads_for_pattern(None, None, None, graph) if _is_label(q.predicate, q.object)}
 
@@ -785,11 +827,14 @@ def _iso(day) -> str | None:
 
 
 def _sync_folder(folder: str, files: bool = True) -> None:
-    """Make a folder's files (and its entries) durable before the manifest points to them."""
+    """Make a folder's files (and its entries) durable before the manifest points to them. A file with
+    another link is one of the previous generation's, made durable when that was published (the copy
+    links to its immutable files), so only the files written since are synced."""
     if files:
         for name in os.listdir(folder):
             path = os.path.join(folder, name)
-            if os.path.isfile(path):
+            status = os.lstat(path)
+            if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
                 handle = os.open(path, os.O_RDONLY)
                 try:
                     os.fsync(handle)

@@ -23,7 +23,14 @@ def quick_query(args: list[str]) -> str | None:
     if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or os.environ.get("MENAKA_KG_ENDPOINT"):
         return None
     from menaka_kg.results import FORMATS, terminal_width
-    params, fmt, timeout, rest = {}, "table", None, [arg for arg in args[2:] if arg != "--wide"]
+    params, fmt, timeout, rest = {}, "table", None, []
+    for arg in args[2:]:  # click's joined forms (-pKEY=VALUE, --param=KEY=VALUE) as two arguments
+        if arg.startswith("-p") and len(arg) > 2 and not arg.startswith("--"):
+            rest += ["-p", arg[2:]]
+        elif arg.startswith(("--param=", "--store=", "--format=", "--timeout=")):
+            rest += arg.split("=", 1)
+        elif arg != "--wide":
+            rest.append(arg)
     store = os.environ.get("MENAKA_KG_STORE")
     while rest:
         if len(rest) < 2:

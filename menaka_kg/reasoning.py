@@ -317,6 +317,21 @@ def horizon(store) -> date | None:
     return max(days) if days else None
 
 
+_DOCUMENT = ox.NamedNode(_MK + "SourceDocument")
+_PUBLISHED = [ox.NamedNode(PREFIXES["dct"] + local) for local in ("issued", "date", "created")]
+
+
+def horizon_after_adding(store, old: date | None, triples) -> date | None:
+    """`horizon` of a store once `triples` are added to it, `old` its horizon before: only a document
+    they type or date can move it, and only later (reading the documents of a big store again costs
+    more than the rest of a small addition)."""
+    candidates = {t.subject for t in triples if t.predicate in _PUBLISHED or (t.predicate == _TYPE and t.object == _DOCUMENT)}
+    days = [day for subject in candidates if any(True for _ in store.quads_for_pattern(subject, _TYPE, _DOCUMENT))
+            for predicate in _PUBLISHED for quad in store.quads_for_pattern(subject, predicate, None)
+            if quad.graph_name != DERIVED_GRAPH and (day := _date(quad.object))]
+    return max((day for day in (old, *days) if day), default=None)
+
+
 # --- readings ------------------------------------------------------------------------------------------
 
 def readings_of(assertion: Assertion, within: dict[str, set[str]]) -> list[Reading]:
@@ -417,9 +432,8 @@ def compute(assertions: dict[str, Assertion], within: dict[str, set[str]], last_
 _PREDICATES = {}
 
 
-def _quad(subject, local: str, obj) -> ox.Quad:
-    predicate = _PREDICATES.get(local) or _PREDICATES.setdefault(local, ox.NamedNode(_MK + local))
-    return ox.Quad(subject, predicate, obj, DERIVED_GRAPH)
+def _mk(local: str) -> ox.NamedNode:
+    return _PREDICATES.get(local) or _PREDICATES.setdefault(local, ox.NamedNode(_MK + local))
 
 
 @cache
@@ -427,40 +441,58 @@ def _day(value: date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_DATE)
 
 
-def reading_quads(reading: Reading, labels: dict[str, ox.Literal]) -> list[ox.Quad]:
-    """The triples of one reading, in the derived graph (`labels`: the preferred labels of the areas and of their assertions)."""
-    node = ox.NamedNode(reading.iri)
-    quads = [
-        ox.Quad(node, _TYPE, ox.NamedNode(_MK + READING_CLASS[reading.assertion.kind]), DERIVED_GRAPH),
-        _quad(node, "readingOf", _term(reading.assertion.iri)),
-        _quad(node, "possibleFrom", _day(reading.possible_from)),
-        _quad(node, "possibleUntil", _day(reading.possible_until)),
-        _quad(node, "certainFrom", _day(reading.certain_from)),
-        _quad(node, "certainUntil", _day(reading.certain_until)),
-        _quad(node, "heldUntil", _day(reading.presumed_until or reading.certain_until)),
-        _quad(node, "weight", ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
-        _quad(node, "certainNote", ox.Literal(_certain_note(reading))),
-        _quad(node, "presumptionNote", ox.Literal(reading.note)),
-        _quad(node, "readingNote", ox.Literal(_reading_note(reading, labels))),
+def _reading_statements(reading: Reading, labels: dict[str, ox.Literal]) -> list[tuple]:
+    """(predicate, object) of each triple of one reading (`labels`: the preferred labels of the areas
+    and of their assertions)."""
+    statements = [
+        (_TYPE, _mk(READING_CLASS[reading.assertion.kind])),
+        (_mk("readingOf"), _term(reading.assertion.iri)),
+        (_mk("possibleFrom"), _day(reading.possible_from)),
+        (_mk("possibleUntil"), _day(reading.possible_until)),
+        (_mk("certainFrom"), _day(reading.certain_from)),
+        (_mk("certainUntil"), _day(reading.certain_until)),
+        (_mk("heldUntil"), _day(reading.presumed_until or reading.certain_until)),
+        (_mk("weight"), ox.Literal(str(reading.assertion.weight), datatype=_INTEGER)),
+        (_mk("certainNote"), ox.Literal(_certain_note(reading))),
+        (_mk("presumptionNote"), ox.Literal(reading.note)),
+        (_mk("readingNote"), ox.Literal(_reading_note(reading, labels))),
         # how a rival names it in a `why`: its assertion, the place's own before an area's
-        _quad(node, "readingName", ox.Literal(f"1 {shorten(reading.assertion.iri)} via {_label(labels, reading.area)}"
-                                              if reading.area else f"0 {shorten(reading.assertion.iri)}")),
+        (_mk("readingName"), ox.Literal(f"1 {shorten(reading.assertion.iri)} via {_label(labels, reading.area)}"
+                                         if reading.area else f"0 {shorten(reading.assertion.iri)}")),
     ]
     if reading.place:
-        quads.append(_quad(node, "readingPlace", _term(reading.place)))
-    quads += [_quad(node, "readingParty", _term(party)) for party in reading.parties]
+        statements.append((_mk("readingPlace"), _term(reading.place)))
+    statements += [(_mk("readingParty"), _term(party)) for party in reading.parties]
     if reading.area:
         # the area's assertion and its label as the reading's own, so that a query reads each in one
         # lookup from the reading (engines evaluate an OPTIONAL of two patterns over every reading)
-        quads += [_quad(node, "viaArea", _term(reading.area)), _quad(node, "viaAssertion", _term(reading.assertion.iri))]
+        statements += [(_mk("viaArea"), _term(reading.area)), (_mk("viaAssertion"), _term(reading.assertion.iri))]
         if reading.assertion.iri in labels:
-            quads.append(_quad(node, "viaLabel", labels[reading.assertion.iri]))
+            statements.append((_mk("viaLabel"), labels[reading.assertion.iri]))
     if reading.presumed_until and reading.presumed_until != OPEN_END:
-        quads.append(_quad(node, "presumedUntil", _day(reading.presumed_until)))
+        statements.append((_mk("presumedUntil"), _day(reading.presumed_until)))
     if reading.ended_by:
-        quads.append(_quad(node, "presumptionEndedBy", _term(reading.ended_by.iri)))
-    quads += [_quad(node, "rival", ox.NamedNode(rival.iri)) for rival in reading.rivals]
-    return quads
+        statements.append((_mk("presumptionEndedBy"), _term(reading.ended_by.iri)))
+    statements += [(_mk("rival"), ox.NamedNode(rival.iri)) for rival in reading.rivals]
+    return statements
+
+
+def reading_quads(reading: Reading, labels: dict[str, ox.Literal]) -> list[ox.Quad]:
+    """The triples of one reading, in the derived graph (`labels`: the preferred labels of the areas and of their assertions)."""
+    node = ox.NamedNode(reading.iri)
+    return [ox.Quad(node, predicate, obj, DERIVED_GRAPH) for predicate, obj in _reading_statements(reading, labels)]
+
+
+@cache
+def _ntriples(predicate: ox.NamedNode) -> str:
+    return str(predicate)
+
+
+def reading_nquads(reading: Reading, labels: dict[str, ox.Literal]) -> str:
+    """The quads of `reading_quads` as N-Quads lines (what a bulk load reads, without a Python Quad for
+    each: building one costs more than writing its line)."""
+    node, graph = str(ox.NamedNode(reading.iri)), _ntriples(DERIVED_GRAPH)
+    return "".join(f"{node} {_ntriples(predicate)} {obj} {graph} .\n" for predicate, obj in _reading_statements(reading, labels))
 
 
 def _label(labels: dict[str, ox.Literal], iri: str) -> str:
@@ -495,11 +527,23 @@ def derived_quads(store, subjects=None, facts=None):
     reading at a time. `facts` is a store to read the assertions, the hierarchy and the sources' dates
     from instead (one holding at least the triples `is_input` accepts, e.g. an in-memory copy of them);
     the areas' labels are read from `store`."""
-    facts = store if facts is None else facts
-    readings = compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
+    readings = all_readings(store if facts is None else facts, subjects)
     labels = _labels(store, readings)
     for reading in readings:
         yield from reading_quads(reading, labels)
+
+
+def all_readings(facts, subjects=None) -> list[Reading]:
+    """The readings of every subject (or of `subjects`) of a store's assertions, weighed."""
+    return compute(read_assertions(facts), read_hierarchy(facts), horizon(facts), subjects)
+
+
+def derived_nquads(store, readings):
+    """The quads of `readings` (all_readings) as N-Quads text, one reading's lines at a time; the
+    areas' labels are read from `store`."""
+    labels = _labels(store, readings)
+    for reading in readings:
+        yield reading_nquads(reading, labels)
 
 
 def derive(store, subjects=None, facts=None) -> list[ox.Quad]:

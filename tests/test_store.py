@@ -86,9 +86,25 @@ def test_the_readings_kept_up_to_date_are_those_derived_afresh(store, tmp_path):
         assert result.exit_code == 0, result.output
         kg = open_store(folder)
         assert derived(kg) == sorted(str(q.triple) for q in reasoning.derive(kg.endpoint.raw)), args
+        # a small addition moves the sources' horizon from the documents it adds, not a read of them all
+        assert kg.manifest["horizon"] == reasoning.horizon(kg.endpoint.raw).isoformat(), args
     assert derived(kg) == derived(menaka_kg.load())  # back to the bundled graph alone
     with pytest.raises(Exception, match="named 'Store Test Well'"):
         kg.resolve("Store Test Well")
+
+
+def test_a_small_addition_moves_the_horizon_as_a_full_read_does(tmp_path):
+    """A small load takes the horizon from the documents it adds (reading every document of a big store
+    again cost more than the rest of the load); a later document must move it, and the readings with it."""
+    later = tmp_path / "later.ttl"
+    later.write_text(REPORT.read_text(encoding="utf-8").replace('"2023-06-01"^^xsd:date', '"2025-06-01"^^xsd:date'),
+                     encoding="utf-8")
+    assert '"2025-06-01"' in later.read_text(encoding="utf-8")
+    folder = tmp_path / "db"
+    assert run("load", later, "--store", folder).exit_code == 0
+    kg = open_store(folder)
+    assert kg.manifest["horizon"] == reasoning.horizon(kg.endpoint.raw).isoformat() == "2025-06-01"
+    assert derived(kg) == sorted(str(q.triple) for q in reasoning.derive(kg.endpoint.raw))
 
 
 def test_loading_a_newer_version_replaces_the_old_and_the_same_one_changes_nothing(tmp_path):
