@@ -973,11 +973,12 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
     focus nodes, which it finds once) until none is left, and the copy sends its rows back."""
     checks = compiled.checks if focus else compiled.full_checks
     options = {"default_graph": default_graph, "named_graphs": named_graphs}
-    groups = {}
+    groups = {}  # the focus blocks checks start from -> their numbers; a check that starts from none is alone
     for number, check in enumerate(checks):
         blocks = tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
-        groups.setdefault(blocks, []).append(number)
-    groups = sorted(groups.values(), key=len, reverse=True)  # the largest first, to end together
+        groups.setdefault(blocks or number, []).append(number)
+    # those with blocks to find first, the largest first, so that the two processes end together
+    groups = [groups[key] for key in sorted(groups, key=lambda key: (isinstance(key, int), -len(groups[key])))]
     if not (parallel and 1 < len(groups) < 256 and sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1) \
             or _fewer_than(store, PARALLEL_TRIPLES, options):
         return _check_rows(compiled, store, checks, focus, options)
@@ -1040,9 +1041,10 @@ def _fewer_than(store, count: int, options) -> bool:
 
 def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, options, as_values: bool = False) -> list:
     """The rows of `checks` (see run_checks), each solution as a dict of its bound values when
-    `as_values`. Each focus block they use is found once, kept in a graph of its own while they run, so
-    that a check starts from it (pyoxigraph then evaluates a check's patterns from the focus nodes, where
-    it would join a target's subquery with their whole extent), and removed."""
+    `as_values`. Each focus block that several of them use (or, from an addition's focus nodes, any) is
+    found once, kept in a graph of its own while they run, so that a check starts from it (pyoxigraph
+    then evaluates a check's patterns from the focus nodes, where it would join a target's subquery with
+    their whole extent), and removed; a block one check uses stays its subquery, found as it runs."""
     scratch = ox.NamedNode(f"urn:menaka-kg:validation:targets-{uuid.uuid4().hex}")
     named = options["named_graphs"]
     options = {**options, "named_graphs": None if named is None else [*named, scratch]}
@@ -1053,7 +1055,7 @@ def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, o
             text = text.replace(block, found[block])
         return text.replace(FOCUS, focus)
     try:
-        used = [b for b in compiled.blocks if any(b in c.query or b in c.focus_query for c in checks)]
+        used = [b for b in compiled.blocks if sum(b in c.query or b in c.focus_query for c in checks) > (0 if focus else 1)]
         for number, block in enumerate(sorted(used, key=len)):
             key = ox.NamedNode(f"{scratch.value}#{number}")
             query = compiled.prologue + f"SELECT ?this WHERE {{ {resolved(block)} }}"

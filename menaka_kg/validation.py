@@ -531,10 +531,26 @@ def _count(store, query: str, **options) -> int:
     return int(next(iter(store.query(query, **options)))["n"].value)
 
 
-def _fewer_triples(store, graphs, limit: int) -> bool:
-    """Whether the union of `graphs` holds fewer than `limit` triples (counting no further)."""
+def _triples_up_to(store, graphs, limit: int) -> int:
+    """The number of triples in the union of `graphs`, or `limit` if there are more (counting no further)."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit} }}"
-    return _count(store, query, default_graph=graphs) < limit
+    return _count(store, query, default_graph=graphs)
+
+
+def _fewer_triples(store, graphs, limit: int) -> bool:
+    """Whether the union of `graphs` holds fewer than `limit` triples."""
+    return _triples_up_to(store, graphs, limit) < limit
+
+
+def _larger(store, graphs, others) -> bool:
+    """Whether the union of `graphs` holds more triples than that of `others`: both counted up to a
+    bound that grows until one is below it, so the cost follows the smaller."""
+    limit = 4096
+    while True:
+        these, those = _triples_up_to(store, graphs, limit), _triples_up_to(store, others, limit)
+        if these < limit or those < limit:
+            return these > those
+        limit *= 4
 
 
 def validate_store(store: ox.Store, focus_nodes=None, compiled=None, inputs=(), parallel: bool = False) -> ValidationReport:
@@ -583,8 +599,7 @@ def validate_addition(store: ox.Store, addition, shapes=None, fail_on: str = "vi
     using = "" if graphs is None else " ".join([*(f"USING {g}" for g in existing), f"USING NAMED {staged}", f"USING NAMED {focus}"])
     try:
         _load(store, inputs, staged)
-        added = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {staged} {{ ?s ?p ?o }} }}")
-        if _fewer_triples(store, existing, added) and not _run(store, compiled, default_graph=existing):
+        if _larger(store, [staged], existing) and not _run(store, compiled, default_graph=existing):
             # a graph without problems of its own, smaller than the addition: every problem of the two
             # together is on a node the addition affects, so the staged graph takes a copy of the graph
             # and is checked whole, alone (no marks, no union of graphs to read)

@@ -126,6 +126,7 @@ def test_checking_only_an_additions_nodes_gives_the_w3c_suites_results(monkeypat
             continue
         whole = validate_files([data], bundled=False, shapes=[shapes], ontology=False)
         with monkeypatch.context() as forced:
+            forced.setattr(validation, "_larger", lambda *arguments: False)
             forced.setattr(validation, "_fewer_triples", lambda *arguments: False)
             marked = validate_addition(ox.Store(), [data], compiled_shapes([shapes]))
         assert found(marked) == found(whole, literals=False), case.id
