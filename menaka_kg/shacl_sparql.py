@@ -959,28 +959,19 @@ def _compared_properties(parsed) -> set:
             and s1 == Variable("this") and isinstance(s2, Variable) and s2 != s1}
 
 
-# A validation of at least this many triples runs its checks in two processes when it may (see run_checks)
-PARALLEL_TRIPLES = 200_000
-
-
 def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", default_graph=None, named_graphs=None,
                parallel: bool = False) -> list:
     """Run every check on a pyoxigraph store: (check, outcome, solution) for each result row. `focus` is
     the pattern restricting ?this (empty: every target); `default_graph` and `named_graphs` pick the
-    store's graphs as pyoxigraph's query does. With `parallel`, for an in-memory store only (the caller
-    says so), a large graph on a machine of several cores is checked by this process and a forked copy
+    store's graphs as pyoxigraph's query does. With `parallel`, for a large in-memory store only (the
+    caller says so), on Linux with several cores the checks are run by this process and a forked copy
     of it, which reads the same pages: each takes the next group of checks (those starting from the same
     focus nodes, which it finds once) until none is left, and the copy sends its rows back."""
     checks = compiled.checks if focus else compiled.full_checks
     options = {"default_graph": default_graph, "named_graphs": named_graphs}
-    groups = {}  # the focus blocks checks start from -> their numbers; a check that starts from none is alone
-    for number, check in enumerate(checks):
-        blocks = tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
-        groups.setdefault(blocks or number, []).append(number)
-    # those with blocks to find first, the largest first, so that the two processes end together
-    groups = [groups[key] for key in sorted(groups, key=lambda key: (isinstance(key, int), -len(groups[key])))]
-    if not (parallel and 1 < len(groups) < 256 and sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1) \
-            or _fewer_than(store, PARALLEL_TRIPLES, options):
+    groups = _groups(compiled, checks) if parallel and sys.platform.startswith("linux") and \
+        len(os.sched_getaffinity(0)) > 1 else []
+    if not 1 < len(groups) < 256:
         return _check_rows(compiled, store, checks, focus, options)
     queue, queued = os.pipe()  # one byte per group; a read of one byte takes one group, whichever process reads it
     os.write(queued, bytes(range(len(groups))))
@@ -1001,7 +992,8 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             _end_with(parent)
             os.close(answers)
-            found = [(checks.index(check), check.outcomes.index(outcome), values) for check, outcome, values in taken(True)]
+            number = {id(check): k for k, check in enumerate(checks)}
+            found = [(number[id(check)], check.outcomes.index(outcome), values) for check, outcome, values in taken(True)]
             with os.fdopen(answered, "wb") as out:
                 pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
@@ -1034,9 +1026,15 @@ def _end_with(parent: int) -> None:
         os._exit(1)
 
 
-def _fewer_than(store, count: int, options) -> bool:
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {count} }}"
-    return int(next(iter(store.query(query, default_graph=options["default_graph"])))["n"].value) < count
+def _groups(compiled: CompiledShapes, checks) -> list[list[int]]:
+    """The numbers of `checks` in groups that start from the same focus blocks (a check that starts from
+    none is alone): those with blocks to find first, the largest first, so that two processes taking
+    them in turn end together."""
+    groups = {}
+    for number, check in enumerate(checks):
+        blocks = tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
+        groups.setdefault(blocks or number, []).append(number)
+    return [groups[key] for key in sorted(groups, key=lambda key: (isinstance(key, int), -len(groups[key])))]
 
 
 def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, options, as_values: bool = False) -> list:

@@ -35,6 +35,9 @@ _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 # Checking the focus nodes one by one costs about as much per node as checking every target does per
 # hundred triples: an addition marking more nodes than the graph has triples over this is checked whole
 _WHOLE_RATIO = 100
+# A validation of at least this many triples in an in-memory store of our own runs its checks in two
+# processes (shacl_sparql.run_checks)
+PARALLEL_TRIPLES = 200_000
 _COMPARISON_COMPONENTS = ("LessThanConstraintComponent", "LessThanOrEqualsConstraintComponent", "MinExclusiveConstraintComponent",
                           "MinInclusiveConstraintComponent", "MaxExclusiveConstraintComponent", "MaxInclusiveConstraintComponent")
 
@@ -452,6 +455,7 @@ def _run(store: ox.Store, compiled, focus=None, default_graph=None, named_graphs
     try:
         named = [*named_graphs, *([shapes_graph] if compiled.uses_shapes_graph else [])]
         pattern = f"GRAPH {focus} {{ {focus} {focus} ?this }}" if focus is not None else ""
+        parallel = parallel and not _fewer_triples(store, default_graph, PARALLEL_TRIPLES)
         rows = run_checks(compiled, store, pattern, default_graph=default_graph, named_graphs=named or None,
                           parallel=parallel)
         if only is not None:
@@ -531,6 +535,11 @@ def _count(store, query: str, **options) -> int:
     return int(next(iter(store.query(query, **options)))["n"].value)
 
 
+def _subjects(store, **options) -> int:
+    """The number of nodes a whole validation checks: the subjects of the (default) graph."""
+    return _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", **options)
+
+
 def _triples_up_to(store, graphs, limit: int) -> int:
     """The number of triples in the union of `graphs`, or `limit` if there are more (counting no further)."""
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit} }}"
@@ -560,7 +569,7 @@ def validate_store(store: ox.Store, focus_nodes=None, compiled=None, inputs=(), 
     compiled = compiled or compiled_shapes()
     if focus_nodes is None:
         results = _run(store, compiled, inputs=inputs, parallel=parallel)
-        return ValidationReport(results, checked=_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))
+        return ValidationReport(results, checked=_subjects(store))
     focus = ox.NamedNode(f"{_STAGING}focus-{uuid.uuid4().hex}")
     try:
         store.extend(ox.Quad(focus, focus, node, focus) for node in focus_nodes)
@@ -606,7 +615,7 @@ def validate_addition(store: ox.Store, addition, shapes=None, fail_on: str = "vi
             store.update(f"INSERT {{ GRAPH {staged} {{ ?s ?p ?o }} }} {using} WHERE {{ ?s ?p ?o }}")
             alone = {"default_graph": [staged]}
             results = _run(store, compiled, inputs=inputs, parallel=parallel, **alone)
-            checked = _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", **alone)
+            checked = _subjects(store, **alone)
         else:
             checked = _mark_affected(store, compiled, staged, focus, union, using)
             # what the store already holds is not counted twice

@@ -390,7 +390,7 @@ event:example-unlabelled a mk:Event .
 def test_checks_split_over_two_processes_find_what_one_process_finds(tmp_path, monkeypatch):
     """Half of the checks of a large validation run in a forked copy of the process; their rows come
     back whole (a result with a value, a path and a message read from the row)."""
-    from menaka_kg import shacl_sparql
+    from menaka_kg import shacl_sparql, validation
     from menaka_kg.validation import validate_files
     addition = tmp_path / "large.ttl"
     addition.write_text(_report_copies(3) + (FIXTURES / "invalid" / "control-certain-overlap.ttl").read_text(encoding="utf-8")
@@ -399,7 +399,7 @@ def test_checks_split_over_two_processes_find_what_one_process_finds(tmp_path, m
     forks = []
     real_fork = shacl_sparql.os.fork
     monkeypatch.setattr(shacl_sparql.os, "fork", lambda: forks.append(1) or real_fork())
-    monkeypatch.setattr(shacl_sparql, "PARALLEL_TRIPLES", 0)
+    monkeypatch.setattr(validation, "PARALLEL_TRIPLES", 0)
     two = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
     assert forks and {r.component for r in one.results} >= {"SPARQLConstraintComponent", "MinCountConstraintComponent"}
     assert two.results == one.results
