@@ -33,6 +33,7 @@ class KnowledgeGraph:
         self._cache = cache  # the bundled graph's cache, when the graph is exactly the bundled one
         self._names = names  # a name index given (a persistent store's), else built on first use
         self._queries = None
+        self._read = {}  # stored queries read one at a time, by name
         self._graph_checked = False  # a remote endpoint: whether it was seen to hold the graph
 
     # --- stored queries -------------------------------------------------------------------------
@@ -42,10 +43,13 @@ class KnowledgeGraph:
         return self._queries
 
     def stored_query(self, name: str) -> StoredQuery:
+        if name in self._read:
+            return self._read[name]
         folder = resources.queries_dir()
         path = os.path.join(folder, f"{name}.rq")
         if os.path.dirname(path) == folder and os.path.isfile(path):  # one header to read, not all of them
-            return parse_header(path)
+            self._read[name] = parse_header(path)
+            return self._read[name]
         import difflib
         queries = self.stored_queries()
         close = difflib.get_close_matches(name, list(queries), n=3)

@@ -177,7 +177,7 @@ def bind(query: StoredQuery, terms: dict) -> str:
     """The query text with each `$variable` replaced by its term's N-Triples form (comments untouched)."""
 
     def substitute(line: str) -> str:
-        if line.lstrip().startswith("#"):
+        if "$" not in line or line.lstrip().startswith("#"):
             return line
         return _substitute(line, terms)
 
