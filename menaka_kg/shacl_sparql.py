@@ -186,7 +186,7 @@ class CompiledShapes:
     """A shapes graph as a list of SPARQL checks, and what an addition's validation must look at."""
 
     def __init__(self, shapes: ShapesGraph):
-        self.g = shapes
+        self._g = shapes
         self.checks: list[Check] = []       # each from the focus nodes: for an addition's
         self.full_checks: list[Check] = []  # and over every target, checks on values driven by the values
         self.uses_shapes_graph = False
@@ -234,16 +234,23 @@ class CompiledShapes:
                 self.prologue, self.blocks)
 
     @classmethod
-    def restore(cls, data, shapes: "ShapesGraph") -> "CompiledShapes":
-        """Compiled shapes from `dump`'s data and their shapes graph."""
+    def restore(cls, data, read_shapes) -> "CompiledShapes":
+        """Compiled shapes from `dump`'s data; `read_shapes()` gives their shapes graph, read only when
+        it is asked for (for a result's details, or a check that reads the shapes graph)."""
         compiled = cls.__new__(cls)
         checks, count, compiled.uses_shapes_graph, look_through, joins, compiled.prologue, compiled.blocks = data
         checks = [Check(query, tuple(Outcome(*o) for o in outcomes), *rest) for query, outcomes, *rest in checks]
-        compiled.g, compiled.checks, compiled.full_checks = shapes, checks[:count], checks[count:]
+        compiled._g, compiled.checks, compiled.full_checks = read_shapes, checks[:count], checks[count:]
         compiled.look_through, compiled.join_properties = set(look_through), set(joins)
         return compiled
 
     # --- the shapes graph -------------------------------------------------------------------------
+    @property
+    def g(self) -> ShapesGraph:
+        if callable(self._g):
+            self._g = self._g()
+        return self._g
+
     def _prologue(self) -> str:
         """PREFIX lines for every sh:declare of the shapes graph (SPARQL constraints, targets, validators)."""
         declared = {}

@@ -434,8 +434,9 @@ def compiled_shapes(paths=None):
     if "shapes" not in _COMPILED:
         files = resources.shape_files()
         cache = BundledCache([*map(str, files), shacl_sparql.__file__])
-        shapes, data = shacl_sparql.parse_shapes(files), cache.value("compiled-shapes.marshal")
-        compiled = shacl_sparql.CompiledShapes.restore(data, shapes) if data else shacl_sparql.CompiledShapes(shapes)
+        data = cache.value("compiled-shapes.marshal")
+        compiled = (shacl_sparql.CompiledShapes.restore(data, lambda: shacl_sparql.parse_shapes(files)) if data
+                    else shacl_sparql.CompiledShapes(shacl_sparql.parse_shapes(files)))
         if not data:
             cache.keep("compiled-shapes.marshal", compiled.dump())
         _COMPILED["shapes"] = compiled
