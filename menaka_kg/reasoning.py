@@ -307,18 +307,18 @@ def read_hierarchy(store) -> dict[str, set[str]]:
     return within
 
 
+_DOCUMENT = ox.NamedNode(_MK + "SourceDocument")
+_PUBLISHED = [ox.NamedNode(PREFIXES["dct"] + local) for local in ("issued", "date", "created")]  # a document's dates
+
+
 def horizon(store) -> date | None:
     """The date after which no source speaks: the latest publication date (dct:issued, dct:date or
     dct:created) of a source document; None when no document has one."""
-    documents = {quad.subject for quad in store.quads_for_pattern(None, _TYPE, ox.NamedNode(_MK + "SourceDocument"))}
-    days = [day for predicate in ("issued", "date", "created")
-            for subject, value in _objects(store, PREFIXES["dct"] + predicate)
+    documents = {quad.subject for quad in store.quads_for_pattern(None, _TYPE, _DOCUMENT)}
+    days = [day for predicate in _PUBLISHED for subject, value in _objects(store, predicate.value)
             if subject in documents and (day := _date(value))]
     return max(days) if days else None
 
-
-_DOCUMENT = ox.NamedNode(_MK + "SourceDocument")
-_PUBLISHED = [ox.NamedNode(PREFIXES["dct"] + local) for local in ("issued", "date", "created")]
 
 
 def horizon_after_adding(store, old: date | None, triples) -> date | None:
@@ -572,10 +572,9 @@ def refresh(store) -> int:
 
 # --- keeping the readings of a store up to date ---------------------------------------------------------
 
-_INPUT_TYPES = {ox.NamedNode(_MK + local) for local in [*KINDS, "SourceDocument"]}
+_INPUT_TYPES = {*(ox.NamedNode(_MK + local) for local in KINDS), _DOCUMENT}
 # what the readings read of assertions and source documents only: mode, claimants, bounds, publication dates
-_OWN = {ox.NamedNode(p) for p in [*_FACTS[:2], *(_SEM + local for local in _BOUNDS),
-                                   *(PREFIXES["dct"] + local for local in ("issued", "date", "created"))]}
+_OWN = {*(ox.NamedNode(p) for p in [*_FACTS[:2], *(_SEM + local for local in _BOUNDS)]), *_PUBLISHED}
 _ANY = {ox.NamedNode(p) for p in [*_FACTS, _MK + "isPartyToConflict", _MK + "speaksFor", PREFIXES["geo"] + "sfWithin"]} - _OWN
 
 

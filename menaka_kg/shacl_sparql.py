@@ -20,6 +20,7 @@ import re
 import signal
 import sys
 import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import product
 
@@ -1039,9 +1040,13 @@ def _groups(compiled: CompiledShapes, checks) -> list[list[int]]:
     them in turn end together."""
     groups = {}
     for number, check in enumerate(checks):
-        blocks = tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
-        groups.setdefault(blocks or number, []).append(number)
+        groups.setdefault(_blocks_of(compiled, check) or number, []).append(number)
     return [groups[key] for key in sorted(groups, key=lambda key: (isinstance(key, int), -len(groups[key])))]
+
+
+def _blocks_of(compiled: CompiledShapes, check) -> tuple[str, ...]:
+    """The focus blocks a check's queries start from, in a fixed order."""
+    return tuple(b for b in sorted(compiled.blocks) if b in check.query or b in check.focus_query)
 
 
 def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, options, as_values: bool = False) -> list:
@@ -1060,7 +1065,8 @@ def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, o
             text = text.replace(block, found[block])
         return text.replace(FOCUS, focus)
     try:
-        used = [b for b in compiled.blocks if sum(b in c.query or b in c.focus_query for c in checks) > (0 if focus else 1)]
+        uses = Counter(block for check in checks for block in _blocks_of(compiled, check))
+        used = [b for b, count in uses.items() if count > (0 if focus else 1)]
         for number, block in enumerate(sorted(used, key=len)):
             key = ox.NamedNode(f"{scratch.value}#{number}")
             query = compiled.prologue + f"SELECT ?this WHERE {{ {resolved(block)} }}"
