@@ -598,7 +598,8 @@ def export(fmt, include, data, inferred, snapshot, output, force, timeout):
         else:
             content = exporting.export_graph(fmt, parts, data, inferred)
     if output == "-":
-        click.get_binary_stream("stdout").write(content)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)  # (click.get_binary_stream, deprecated since click 8.2)
         return
     write_output(output, content)
     click.echo(f"wrote {output} ({fmt}, {len(content):,} bytes)", err=True)

@@ -405,6 +405,73 @@ def test_checks_split_over_two_processes_find_what_one_process_finds(tmp_path, m
     assert two.results == one.results
 
 
+def test_checks_run_by_two_threads_find_what_one_thread_finds(tmp_path, monkeypatch):
+    """On two cores the focus blocks and then the checks are run by two threads (pyoxigraph lets go of
+    the GIL in a query); the results are those one thread finds, in the same order."""
+    import _thread
+    from menaka_kg import shacl_sparql
+    from menaka_kg.validation import validate_files
+    addition = tmp_path / "flawed.ttl"
+    addition.write_text(_report_copies(2) + (FIXTURES / "invalid" / "control-certain-overlap.ttl").read_text(encoding="utf-8")
+                        + (FIXTURES / "invalid" / "event-missing-label.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(shacl_sparql, "_cores", lambda: 1)
+    one = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
+    started = []
+    real_start = _thread.start_new_thread
+    monkeypatch.setattr(shacl_sparql._thread, "start_new_thread", lambda f, args: started.append(f) or real_start(f, args))
+    monkeypatch.setattr(shacl_sparql, "_cores", lambda: 2)
+    two = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
+    assert started and {r.component for r in one.results} >= {"SPARQLConstraintComponent", "MinCountConstraintComponent"}
+    assert two.results == one.results
+
+
+def test_an_error_in_one_thread_stops_the_checks_and_is_raised():
+    """The results come back in the order of the checks; a failing check ends the run: no check is
+    begun after it, and its error reaches the caller."""
+    import threading
+    from menaka_kg.shacl_sparql import _in_threads
+    assert _in_threads(lambda k: k * k, [(k,) for k in range(50)], 2) == [k * k for k in range(50)]
+    begun, lock = [], threading.Lock()
+
+    def check(k):
+        with lock:
+            begun.append(k)
+        if k == 3:
+            raise ValueError("check 3 failed")
+        return k
+    with pytest.raises(ValueError, match="check 3 failed"):
+        _in_threads(check, [(k,) for k in range(50)], 2)
+    assert 3 in begun and len(begun) <= 5
+
+
+def test_a_check_whose_focus_block_is_empty_is_not_run(monkeypatch, tmp_path):
+    """An addition's focus nodes reach few shapes: a check starting from a block that holds none of them
+    has no result, and is not run (at 10M triples each run is a millisecond or two of lookups)."""
+    from menaka_kg import shacl_sparql
+    from menaka_kg.validation import compiled_shapes, validate_files
+    addition = tmp_path / "event.ttl"
+    addition.write_text((FIXTURES / "invalid" / "event-missing-label.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    compiled, queries = compiled_shapes(), []
+    real_run = shacl_sparql.run_checks
+
+    class Counting:
+        def __init__(self, store):
+            self.store = store
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+        def query(self, text, **options):
+            queries.append(text)
+            return self.store.query(text, **options)
+    monkeypatch.setattr(shacl_sparql, "run_checks", lambda shapes, store, *a, **k: real_run(shapes, Counting(store), *a, **k))
+    report = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
+    finds = compiled.prologue + "SELECT ?this WHERE { { SELECT DISTINCT ?this"
+    checks_run = [q for q in queries if not q.startswith(finds)]
+    assert any(r.component == "MinCountConstraintComponent" for r in report.results)
+    assert 0 < len(checks_run) < len(compiled.checks) / 2
+
+
 def test_blank_nodes_written_only_as_a_collection_are_placed_on_their_line(tmp_path):
     """A text with no _: and no [ has blank nodes only in collections; they are still found and placed."""
     path = tmp_path / "collection.ttl"
