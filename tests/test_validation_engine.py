@@ -132,3 +132,6 @@ def test_checking_only_an_additions_nodes_gives_the_w3c_suites_results(monkeypat
         assert found(marked) == found(whole, literals=False), case.id
         plain = validate_addition(ox.Store(), [data], compiled_shapes([shapes]))
         assert found(plain, literals=False) == found(whole, literals=False) and found(plain) <= found(whole), case.id
+        # as from a persistent store (its graphs named): an addition larger than them is checked in memory
+        copied = validate_addition(ox.Store(), [data], compiled_shapes([shapes]), graphs=[])
+        assert found(copied) == found(plain), case.id
