@@ -320,7 +320,6 @@ def horizon(store) -> date | None:
     return max(days) if days else None
 
 
-
 def horizon_after_adding(store, old: date | None, triples) -> date | None:
     """`horizon` of a store once `triples` are added to it, `old` its horizon before: only a document
     they type or date can move it, and only later (reading the documents of a big store again costs

@@ -1072,6 +1072,9 @@ def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, o
         for block in sorted(found, key=len, reverse=True):  # a nested block holds its outer block's text
             text = text.replace(block, found[block])
         return text.replace(FOCUS, focus)
+
+    def focus_nodes(block) -> list:
+        return [s["this"] for s in store.query(compiled.prologue + f"SELECT ?this WHERE {{ {resolved(block)} }}", **options)]
     try:
         blocks = [_blocks_of(compiled, check) for check in checks]
         uses = Counter(block for starts in blocks for block in starts)
@@ -1080,8 +1083,7 @@ def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, o
         waiting = set(used)
         while waiting:  # a nested block is found after the blocks it holds, from their nodes
             ready = [b for b in waiting if not any(o in waiting and o != b and o in b for o in used)]
-            queries = [compiled.prologue + f"SELECT ?this WHERE {{ {resolved(block)} }}" for block in ready]
-            for block, nodes in zip(ready, _in_threads(lambda q: [s["this"] for s in store.query(q, **options)], [(q,) for q in queries], threads)):
+            for block, nodes in zip(ready, _in_threads(focus_nodes, [(block,) for block in ready], threads)):
                 key = ox.NamedNode(f"{scratch.value}#{numbers[block]}")
                 store.extend([ox.Quad(key, scratch, node, scratch) for node in nodes])
                 found[block] = f"GRAPH {scratch} {{ {key} {scratch} ?this }}"
