@@ -44,6 +44,7 @@ from menaka_kg.errors import DataError, MenakaError, turtle_syntax_error
 from menaka_kg.names import NameIndex
 from menaka_kg.prefixes import BASE
 from menaka_kg.store import EmbeddedStore
+from menaka_kg.threads import in_threads
 
 FORMAT = 1  # the layout above; a store of another format is refused with a clear error
 MANIFEST = "menaka-kg-store.json"
@@ -433,12 +434,6 @@ class Writer:
         for _, old in plan:
             if old:
                 self.store.remove_graph(ox.NamedNode(old["graph"]))
-        for entry, _ in plan:
-            try:
-                self.store.bulk_load(path=entry["path"], format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(entry["graph"]),
-                                     base_iri=_file_iri(entry["path"]))
-            except SyntaxError as error:
-                raise turtle_syntax_error(entry["path"], error) from None
         self._recompute(new_files=[entry for entry, _ in plan])
 
     def unload(self, name: str) -> dict:
@@ -487,45 +482,67 @@ class Writer:
                 self.store.remove(quad)
 
     def _recompute(self, new_files=()) -> None:
-        """Every reading and name again. The reasoning reads its inputs from an in-memory store: the new
-        files' inputs read from the files, the rest from the store's other graphs (reading them out of
-        RocksDB term by term is what takes the time). The name index is made in the same pass. The
-        readings and the name index go to the bulk loader as N-Quads text, streamed a part at a time
-        (the facts let go of first), so memory stays bounded."""
-        facts, labels = ox.Store(), []
-        typed = reasoning.typed_subjects(self.store)
+        """Every reading and name again, the `new_files` bulk-loaded meanwhile. The reasoning reads its
+        inputs from an in-memory store: a new file's read from the file, in Python, while the bulk loader
+        loads it (pyoxigraph lets go of the GIL), and kept on disk until the loader is done, which takes
+        most of the memory; the rest read from the store's other graphs (reading them out of RocksDB term
+        by term is what takes the time). The labels of the name index are gathered to a file in the same
+        pass. The readings and the name index go to the bulk loader as N-Quads text, streamed a part at
+        a time (the facts let go of first), so memory stays bounded."""
+        facts = ox.Store()
+        typed = reasoning.typed_subjects(self.store)  # the new files' own types are added as they are read
         new_graphs = {entry["graph"] for entry in new_files}
         label_predicates = {ox.NamedNode(p) for p in name_predicates()}
+        inputs, names = os.path.join(self.folder, "inputs.nt"), os.path.join(self.folder, "names.nq")
 
-        def take(triples) -> int:
-            batch, count = [], 0
+        def take(triples, accepted, kept) -> int:
+            count = 0
             for t in triples:
                 count += 1
-                if reasoning.is_input(t, typed):
-                    batch.append(ox.Quad(t.subject, t.predicate, t.object))
-                    if len(batch) >= 200_000:
-                        facts.extend(batch)
-                        batch = []
+                if accepted(t):
+                    kept(t)
                 elif t.predicate in label_predicates and isinstance(t.object, ox.Literal):
-                    labels.append(t.object)
-            facts.extend(batch)
+                    labels.write(_label_line(t.object))
             return count
 
-        wanted = " ".join(str(p) for p in reasoning.input_predicates() | label_predicates)
-        for graph in self.store.named_graphs():
-            if graph not in _INTERNAL and graph.value not in new_graphs:  # only the predicates wanted
-                take(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {wanted} }} ?s ?p ?o }} }}"))
-        for entry in new_files:
-            with open(entry["path"], "rb") as file:
-                entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=_file_iri(entry["path"]),
-                                                 lenient=True))
-        del typed
-        readings, self.horizon = reasoning.all_readings(facts), _iso(reasoning.horizon(facts))
-        del facts
-        self.store.remove_graph(NAME_GRAPH)
-        self.store.remove_graph(reasoning.DERIVED_GRAPH)
-        self.bulk_written = True
-        _bulk_write(self.store, chain(reasoning.derived_nquads(self.store, readings), map(_label_line, labels)))
+        try:
+            with open(names, "w", encoding="utf-8") as labels:
+                for entry in new_files:
+                    graph, base, late = ox.NamedNode(entry["graph"]), _file_iri(entry["path"]), set()
+
+                    def load():
+                        self.store.bulk_load(path=entry["path"], format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base)
+
+                    def read():
+                        with open(entry["path"], "rb") as file, open(inputs, "w", encoding="utf-8") as kept:
+                            entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True),
+                                                    lambda t: reasoning.is_input_so_far(t, typed, late),
+                                                    lambda t: kept.write(f"{t} .\n"))
+                    try:
+                        in_threads(lambda job: job(), [(load,), (read,)], 2)
+                    except SyntaxError as error:
+                        raise turtle_syntax_error(entry["path"], error) from None
+                    facts.load(path=inputs, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+                    facts.extend(ox.Quad(q.subject, q.predicate, q.object) for iri in late & typed
+                                 for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)
+                                 if reasoning.is_input(q, typed))
+                wanted = " ".join(str(p) for p in reasoning.input_predicates() | label_predicates)
+                for graph in self.store.named_graphs():
+                    if graph not in _INTERNAL and graph.value not in new_graphs:  # only the predicates wanted
+                        take(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {wanted} }} ?s ?p ?o }} }}"),
+                             lambda t: reasoning.is_input(t, typed), lambda t: facts.add(ox.Quad(t.subject, t.predicate, t.object)))
+            del typed
+            readings, self.horizon = reasoning.all_readings(facts), _iso(reasoning.horizon(facts))
+            del facts
+            self.store.remove_graph(NAME_GRAPH)
+            self.store.remove_graph(reasoning.DERIVED_GRAPH)
+            self.bulk_written = True
+            with open(names, encoding="utf-8") as labels:
+                _bulk_write(self.store, chain(reasoning.derived_nquads(self.store, readings), labels))
+        finally:
+            for path in (inputs, names):
+                if os.path.exists(path):
+                    os.remove(path)
 
     # --- publishing ---------------------------------------------------------------------------------------
     def commit(self) -> None:

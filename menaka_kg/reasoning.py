@@ -600,6 +600,20 @@ def is_input(triple, typed=None) -> bool:
     return predicate == _TYPE and triple.object in _INPUT_TYPES
 
 
+def is_input_so_far(triple, typed: set, late: set) -> bool:
+    """is_input for the triples of a file read in order, before it is in a store: `typed`
+    (typed_subjects of the rest) grows with the file's own types. A fact that counts only on assertions
+    and source documents, about an IRI not typed so far, is left out and the IRI put in `late`: those
+    typed further on have such facts to read again (from the store, which names blank nodes anew)."""
+    if is_input(triple, typed):
+        if triple.predicate == _TYPE and (iri := _iri(triple.subject)):
+            typed.add(iri)
+        return True
+    if triple.predicate in _OWN and isinstance(triple.subject, ox.NamedNode):
+        late.add(triple.subject.value)
+    return False
+
+
 def _linked(store, node: str, predicate: str, down: bool = True) -> set[str]:
     """The nodes `predicate` links to `node` (subjects of `?x predicate node`), or from it (down=False)."""
     pattern = (None, ox.NamedNode(predicate), _term(node)) if down else (_term(node), ox.NamedNode(predicate), None)

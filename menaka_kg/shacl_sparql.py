@@ -14,7 +14,6 @@ excludes from pre-binding, a blank node where the data graph must be matched) ra
 it: never a silent pass. tests/test_w3c_shacl.py runs the W3C test suite through `menaka-kg validate`.
 """
 
-import _thread
 import os
 import pickle
 import re
@@ -28,6 +27,7 @@ from itertools import product
 import pyoxigraph as ox
 
 from menaka_kg.errors import DataError, ShapesError, turtle_syntax_error
+from menaka_kg.threads import cores, in_threads
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -981,9 +981,9 @@ def run_checks(compiled: CompiledShapes, store: ox.Store, focus: str = "", defau
     a persistent store cannot be forked."""
     checks = compiled.checks if focus else compiled.full_checks
     options = {"default_graph": default_graph, "named_graphs": named_graphs}
-    groups = _groups(compiled, checks) if parallel and sys.platform.startswith("linux") and _cores() > 1 else []
+    groups = _groups(compiled, checks) if parallel and sys.platform.startswith("linux") and cores() > 1 else []
     if not 1 < len(groups) < 256:
-        return _check_rows(compiled, store, checks, focus, options, threads=_cores())
+        return _check_rows(compiled, store, checks, focus, options, threads=cores())
     queue, queued = os.pipe()  # one byte per group; a read of one byte takes one group, whichever process reads it
     os.write(queued, bytes(range(len(groups))))
     os.close(queued)
@@ -1083,7 +1083,7 @@ def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, o
         waiting = set(used)
         while waiting:  # a nested block is found after the blocks it holds, from their nodes
             ready = [b for b in waiting if not any(o in waiting and o != b and o in b for o in used)]
-            for block, nodes in zip(ready, _in_threads(focus_nodes, [(block,) for block in ready], threads)):
+            for block, nodes in zip(ready, in_threads(focus_nodes, [(block,) for block in ready], threads)):
                 key = ox.NamedNode(f"{scratch.value}#{numbers[block]}")
                 store.extend([ox.Quad(key, scratch, node, scratch) for node in nodes])
                 found[block] = f"GRAPH {scratch} {{ {key} {scratch} ?this }}"
@@ -1110,54 +1110,9 @@ def _check_rows(compiled: CompiledShapes, store: ox.Store, checks, focus: str, o
                     rows += [(check, outcome, kept) for outcome in check.outcomes
                              if outcome.flag is None or _true(solution, outcome.flag[1:])]
             return rows
-        return [row for rows in _in_threads(rows_of, list(zip(checks, blocks)), threads) for row in rows]
+        return [row for rows in in_threads(rows_of, list(zip(checks, blocks)), threads) for row in rows]
     finally:
         store.remove_graph(scratch)
-
-
-def _in_threads(function, items: list, threads: int) -> list:
-    """`function(*item)` for each of `items`, in order, computed by `threads` threads (this one among
-    them) that each take the next item until none is left. After an error or Ctrl-C no item is begun;
-    the error is raised. `_thread`, as in menaka_kg.timeouts: importing concurrent.futures would cost
-    an addition to a store about a tenth of its time."""
-    results, pending, stop = [None] * len(items), iter(range(len(items))), []
-    lock = _thread.allocate_lock()
-
-    def work():
-        while not stop:
-            with lock:
-                k = next(pending, None)
-            if k is None:
-                return
-            try:
-                results[k] = function(*items[k])
-            except BaseException as error:
-                stop.append(error)
-
-    def helper(done):
-        try:
-            work()
-        finally:
-            done.release()
-    helpers = [_thread.allocate_lock() for _ in range(min(threads, len(items)) - 1)]
-    for done in helpers:
-        done.acquire()
-        _thread.start_new_thread(helper, (done,))
-    try:
-        work()
-        for done in helpers:
-            done.acquire()
-    except BaseException as error:  # Ctrl-C while this thread waits: the others begin nothing more
-        stop.append(error)
-        raise
-    if stop:
-        raise stop[0]
-    return results
-
-
-def _cores() -> int:
-    """The number of cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _true(solution, variable: str) -> bool:

@@ -93,6 +93,30 @@ def test_the_readings_kept_up_to_date_are_those_derived_afresh(store, tmp_path):
         kg.resolve("Store Test Well")
 
 
+def test_a_bulk_load_reads_the_facts_of_an_assertion_typed_after_them(tmp_path, monkeypatch):
+    """A bulk load reads the readings' inputs from the file while the loader loads it, before the file's
+    types are known: an assertion's mode, claimant and bounds written before its rdf:type (here every
+    type last) must still count, as in a file that types first."""
+    from menaka_kg import database
+    assert run("load", REPORT, "--store", tmp_path / "small").exit_code == 0  # triple by triple
+    expected = derived(open_store(tmp_path / "small"))
+    monkeypatch.setattr(database, "SMALL_BYTES", 0)  # the bulk path, for a small file
+    lines = [f"{t} .\n" for t in ox.parse(path=str(REPORT), format=ox.RdfFormat.TURTLE)]
+    typed_first, typed_last = (sorted(lines, key=lambda line: (" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " in line) == last)
+                               for last in (False, True))
+    found = []
+    for name, ordered in (("first", typed_first), ("last", typed_last)):
+        (tmp_path / f"{name}.ttl").write_text("".join(ordered), encoding="utf-8")
+        folder = tmp_path / name
+        result = run("load", "--no-validate", tmp_path / f"{name}.ttl", "--name", "report.ttl", "--store", folder)
+        assert result.exit_code == 0, result.output
+        kg = open_store(folder)
+        assert derived(kg) == sorted(str(q.triple) for q in reasoning.derive(kg.endpoint.raw)), name
+        assert not (folder / f"gen-{generation(folder)}" / "derived.nq").exists()  # the readings' file is removed
+        found.append(derived(kg))
+    assert found[0] == found[1] == expected
+
+
 def test_a_small_addition_moves_the_horizon_as_a_full_read_does(tmp_path):
     """A small load takes the horizon from the documents it adds (reading every document of a big store
     again cost more than the rest of the load); a later document must move it, and the readings with it."""

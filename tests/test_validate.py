@@ -409,17 +409,17 @@ def test_checks_run_by_two_threads_find_what_one_thread_finds(tmp_path, monkeypa
     """On two cores the focus blocks and then the checks are run by two threads (pyoxigraph lets go of
     the GIL in a query); the results are those one thread finds, in the same order."""
     import _thread
-    from menaka_kg import shacl_sparql
+    from menaka_kg import shacl_sparql, threads
     from menaka_kg.validation import validate_files
     addition = tmp_path / "flawed.ttl"
     addition.write_text(_report_copies(2) + (FIXTURES / "invalid" / "control-certain-overlap.ttl").read_text(encoding="utf-8")
                         + (FIXTURES / "invalid" / "event-missing-label.ttl").read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(shacl_sparql, "_cores", lambda: 1)
+    monkeypatch.setattr(shacl_sparql, "cores", lambda: 1)
     one = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
     started = []
     real_start = _thread.start_new_thread
-    monkeypatch.setattr(shacl_sparql._thread, "start_new_thread", lambda f, args: started.append(f) or real_start(f, args))
-    monkeypatch.setattr(shacl_sparql, "_cores", lambda: 2)
+    monkeypatch.setattr(threads._thread, "start_new_thread", lambda f, args: started.append(f) or real_start(f, args))
+    monkeypatch.setattr(shacl_sparql, "cores", lambda: 2)
     two = validate_files([addition], base=[FIXTURES / "minimal.ttl"])
     assert started and {r.component for r in one.results} >= {"SPARQLConstraintComponent", "MinCountConstraintComponent"}
     assert two.results == one.results
@@ -429,8 +429,8 @@ def test_an_error_in_one_thread_stops_the_checks_and_is_raised():
     """The results come back in the order of the checks; a failing check ends the run: no check is
     begun after it, and its error reaches the caller."""
     import threading
-    from menaka_kg.shacl_sparql import _in_threads
-    assert _in_threads(lambda k: k * k, [(k,) for k in range(50)], 2) == [k * k for k in range(50)]
+    from menaka_kg.threads import in_threads
+    assert in_threads(lambda k: k * k, [(k,) for k in range(50)], 2) == [k * k for k in range(50)]
     begun, lock = [], threading.Lock()
 
     def check(k):
@@ -440,7 +440,7 @@ def test_an_error_in_one_thread_stops_the_checks_and_is_raised():
             raise ValueError("check 3 failed")
         return k
     with pytest.raises(ValueError, match="check 3 failed"):
-        _in_threads(check, [(k,) for k in range(50)], 2)
+        in_threads(check, [(k,) for k in range(50)], 2)
     assert 3 in begun and len(begun) <= 5
 
 
