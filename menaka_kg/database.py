@@ -44,7 +44,7 @@ from menaka_kg.errors import DataError, MenakaError, turtle_syntax_error
 from menaka_kg.names import NameIndex
 from menaka_kg.prefixes import BASE
 from menaka_kg.store import EmbeddedStore
-from menaka_kg.threads import in_threads
+from menaka_kg.threads import beside
 
 FORMAT = 1  # the layout above; a store of another format is refused with a clear error
 MANIFEST = "menaka-kg-store.json"
@@ -507,8 +507,10 @@ class Writer:
 
         try:
             with open(names, "w", encoding="utf-8") as labels:
+                late = {}  # per new graph: the IRIs left out of is_input_so_far
                 for entry in new_files:
-                    graph, base, late = ox.NamedNode(entry["graph"]), _file_iri(entry["path"]), set()
+                    graph, base = ox.NamedNode(entry["graph"]), _file_iri(entry["path"])
+                    late[graph] = set()
 
                     def load():
                         self.store.bulk_load(path=entry["path"], format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base)
@@ -516,14 +518,15 @@ class Writer:
                     def read():
                         with open(entry["path"], "rb") as file, open(inputs, "w", encoding="utf-8") as kept:
                             entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True),
-                                                    lambda t: reasoning.is_input_so_far(t, typed, late),
+                                                    lambda t: reasoning.is_input_so_far(t, typed, late[graph]),
                                                     lambda t: kept.write(f"{t} .\n"))
                     try:
-                        in_threads(lambda job: job(), [(load,), (read,)], 2)
+                        beside(load, read)
                     except SyntaxError as error:
                         raise turtle_syntax_error(entry["path"], error) from None
                     facts.load(path=inputs, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-                    facts.extend(ox.Quad(q.subject, q.predicate, q.object) for iri in late & typed
+                for graph, iris in late.items():  # typed further on, or in a file read after
+                    facts.extend(ox.Quad(q.subject, q.predicate, q.object) for iri in iris & typed
                                  for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)
                                  if reasoning.is_input(q, typed))
                 wanted = " ".join(str(p) for p in reasoning.input_predicates() | label_predicates)

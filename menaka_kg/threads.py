@@ -48,3 +48,33 @@ def in_threads(function, items: list, threads: int) -> list:
 def cores() -> int:
     """The number of cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def beside(background, foreground):
+    """`foreground()` in this thread while `background()` (work that lets go of the GIL, such as a bulk
+    load) runs in another; this thread stays the one Ctrl-C interrupts. Returns once both are done, even
+    after Ctrl-C (the background work cannot be stopped, and what it writes must not be removed under
+    it); raises the first error, this thread's before the other's."""
+    errors, done = [], _thread.allocate_lock()
+    done.acquire()
+
+    def run():
+        try:
+            background()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            done.release()
+    _thread.start_new_thread(run, ())
+    try:
+        foreground()
+    except BaseException as error:
+        errors.insert(0, error)
+    while True:
+        try:
+            done.acquire()
+            break
+        except BaseException as error:  # Ctrl-C while waiting: wait on, then raise it
+            errors.insert(0, error)
+    if errors:
+        raise errors[0]

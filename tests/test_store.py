@@ -95,26 +95,27 @@ def test_the_readings_kept_up_to_date_are_those_derived_afresh(store, tmp_path):
 
 def test_a_bulk_load_reads_the_facts_of_an_assertion_typed_after_them(tmp_path, monkeypatch):
     """A bulk load reads the readings' inputs from the file while the loader loads it, before the file's
-    types are known: an assertion's mode, claimant and bounds written before its rdf:type (here every
-    type last) must still count, as in a file that types first."""
+    types are known: an assertion's mode, claimant and bounds written before its rdf:type (every type
+    last, or in a second file of the same load) must still count, as in a file that types first."""
     from menaka_kg import database
     assert run("load", REPORT, "--store", tmp_path / "small").exit_code == 0  # triple by triple
     expected = derived(open_store(tmp_path / "small"))
-    monkeypatch.setattr(database, "SMALL_BYTES", 0)  # the bulk path, for a small file
+    monkeypatch.setattr(database, "SMALL_BYTES", 0)  # the bulk path, for small files
     lines = [f"{t} .\n" for t in ox.parse(path=str(REPORT), format=ox.RdfFormat.TURTLE)]
-    typed_first, typed_last = (sorted(lines, key=lambda line: (" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " in line) == last)
-                               for last in (False, True))
-    found = []
-    for name, ordered in (("first", typed_first), ("last", typed_last)):
-        (tmp_path / f"{name}.ttl").write_text("".join(ordered), encoding="utf-8")
+    types = [line for line in lines if " <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " in line]
+    others = [line for line in lines if line not in types]
+    files = {"first": [types + others], "last": [others + types], "two": [others, types]}
+    for name, parts in files.items():
+        paths = [tmp_path / f"{name}-{k}.ttl" for k in range(len(parts))]
+        for path, part in zip(paths, parts):
+            path.write_text("".join(part), encoding="utf-8")
         folder = tmp_path / name
-        result = run("load", "--no-validate", tmp_path / f"{name}.ttl", "--name", "report.ttl", "--store", folder)
+        result = run("load", "--no-validate", *paths, "--store", folder)
         assert result.exit_code == 0, result.output
         kg = open_store(folder)
-        assert derived(kg) == sorted(str(q.triple) for q in reasoning.derive(kg.endpoint.raw)), name
-        assert not (folder / f"gen-{generation(folder)}" / "derived.nq").exists()  # the readings' file is removed
-        found.append(derived(kg))
-    assert found[0] == found[1] == expected
+        assert derived(kg) == sorted(str(q.triple) for q in reasoning.derive(kg.endpoint.raw)) == expected, name
+        assert not (folder / f"gen-{generation(folder)}" / "inputs.nt").exists()  # the pass's files are removed
+        assert not (folder / f"gen-{generation(folder)}" / "names.nq").exists()
 
 
 def test_a_small_addition_moves_the_horizon_as_a_full_read_does(tmp_path):
@@ -256,6 +257,27 @@ def test_ctrl_c_or_kill_9_mid_load_leaves_the_store_as_it_was_and_the_next_write
 
 
 # --- every command that reads the graph, with --store ------------------------------------------------------------
+
+def test_ctrl_c_while_the_bulk_loader_runs_waits_for_it_before_the_copy_is_removed():
+    """A bulk load runs beside the read of the same file; Ctrl-C interrupts the read, but the loader,
+    which cannot be stopped, is waited for (removing its folder under it would leave litter), and then
+    the Ctrl-C is raised. A failing loader's error reaches the caller."""
+    from menaka_kg.threads import beside
+    loaded = []
+
+    def interrupted():
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        beside(lambda: time.sleep(0.3) or loaded.append(True), interrupted)
+    assert loaded == [True]
+
+    def failing():
+        raise SyntaxError("bad file")
+    with pytest.raises(SyntaxError, match="bad file"):
+        beside(failing, lambda: None)
+    with pytest.raises(KeyboardInterrupt):  # this thread's error first
+        beside(failing, interrupted)
+
 
 def test_query_sparql_resolve_and_the_environment_variable(store):
     rows = run(*WELL, "--store", store)
