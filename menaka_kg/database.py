@@ -233,11 +233,19 @@ class Database:
             os.pwrite(lock, f"{os.getpid()}\n".encode(), 0)
             manifest = self.manifest() if self.exists() else None
             self._collect(keep=manifest["generation"] if manifest else None)
-            writer = Writer(self, manifest)
+            writer = None
             try:
-                yield writer
-            finally:
-                writer.discard()
+                writer = Writer(self, manifest)
+                try:
+                    yield writer
+                finally:
+                    writer.discard()
+            except OSError as error:  # a full disk, a file-size limit: the copy is removed
+                if error.filename and not os.path.abspath(error.filename).startswith(self.path + os.sep):
+                    raise DataError(f"cannot read {error.filename}: {error.strerror or error}") from None
+                published = writer is not None and writer.manifest is not manifest
+                raise StoreError(f"cannot write the store at {self.path}: {error.strerror or error}"
+                                 + ("" if published else "; the store is as it was")) from None
         finally:
             os.close(lock)
 
@@ -324,16 +332,20 @@ class Writer:
         self.horizon = manifest.get("horizon") if manifest else None
         self.changed = False
         self.bulk_written = False  # whether the copy was bulk-loaded, and is compacted before it is published
-        if manifest:
-            source = ox.Store.read_only(database.generation_path(manifest["generation"]))
-            source.backup(self.folder)
-            del source
-            self.store = ox.Store(self.folder)
-            self.bundled = manifest["bundled"]
-        else:
-            self.store = ox.Store(self.folder)
-            self._load_bundled()
-            self.changed = True
+        try:
+            if manifest:
+                source = ox.Store.read_only(database.generation_path(manifest["generation"]))
+                source.backup(self.folder)
+                del source
+                self.store = ox.Store(self.folder)
+                self.bundled = manifest["bundled"]
+            else:
+                self.store = ox.Store(self.folder)
+                self._load_bundled()
+                self.changed = True
+        except BaseException:  # e.g. a full disk: no half-made copy left
+            self.discard()
+            raise
 
     # --- the bundled graph ------------------------------------------------------------------------------
     def _load_bundled(self) -> None:

@@ -8,8 +8,8 @@ import os
 
 def in_threads(function, items: list, threads: int) -> list:
     """`function(*item)` for each of `items`, in order, computed by `threads` threads (this one among
-    them) that each take the next item until none is left. After an error or Ctrl-C no item is begun,
-    the items already begun are waited for, and the error is raised."""
+    them) that each take the next item until none is left. After an error or Ctrl-C no item is begun;
+    the error is raised."""
     results, pending, stop = [None] * len(items), iter(range(len(items))), []
     lock = _thread.allocate_lock()
 

@@ -258,6 +258,23 @@ def test_ctrl_c_or_kill_9_mid_load_leaves_the_store_as_it_was_and_the_next_write
 
 # --- every command that reads the graph, with --store ------------------------------------------------------------
 
+def test_a_full_disk_mid_load_is_one_line_and_leaves_the_store_as_it_was(store, big_file, tmp_path):
+    """A write that fails for want of room (here a limit on the size of a file the process writes, as a
+    full disk would) says so in one line, exit 1, and leaves the store as it was, without the copy."""
+    folder = tmp_path / "db"
+    assert run("store", "backup", folder, "--store", store).exit_code == 0
+    before, listing = shell(*WELL, "--store", folder).stdout, sorted(os.listdir(folder))
+    limited = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+               "resource.setrlimit(resource.RLIMIT_FSIZE, (2_000_000, 2_000_000)); from menaka_kg.cli import main; "
+               "sys.argv = ['menaka-kg', 'load', '--no-validate', sys.argv[1], '--store', sys.argv[2]]; main()")
+    done = subprocess.run([sys.executable, "-c", limited, str(big_file), str(folder)], capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"Error: cannot write the store at {folder}: ") and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.rstrip().endswith("the store is as it was"), done.stderr
+    assert sorted(set(os.listdir(folder)) - {"write.lock"}) == listing
+    assert shell(*WELL, "--store", folder).stdout == before
+
+
 def test_ctrl_c_while_the_bulk_loader_runs_waits_for_it_before_the_copy_is_removed():
     """A bulk load runs beside the read of the same file; Ctrl-C interrupts the read, but the loader,
     which cannot be stopped, is waited for (removing its folder under it would leave litter), and then
