@@ -172,7 +172,7 @@ def measure(size: str, graph: Path, addition: Path, folder: Path, repeat: int) -
         shutil.rmtree(folder / "validated", ignore_errors=True)
     else:
         rows.append(("load the graph, validated", None, None, None,
-                     f"not run above {VALIDATED_UP_TO:,} triples: a file larger than the store is checked in memory, about 0.8 GB a million triples"))
+                     f"not run above {VALIDATED_UP_TO:,} triples: a file larger than the store is checked in memory, about 1 GB a million triples"))
     # stored queries: cold from the shell, then warm
     warm = warm_queries(store, graph, repeat, data_path=triples <= 1_000_000)  # above: the load row says what it costs
     for name, (count, ours, raw_time, on_data) in warm.items():

@@ -51,10 +51,10 @@ def cores() -> int:
 
 
 def beside(background, foreground):
-    """`foreground()` in this thread while `background()` (work that lets go of the GIL, such as a bulk
-    load) runs in another; this thread stays the one Ctrl-C interrupts. Returns once both are done, even
-    after Ctrl-C (the background work cannot be stopped, and what it writes must not be removed under
-    it); raises the first error, this thread's before the other's."""
+    """`foreground()` in this thread while `background()` runs in another (one of them work that lets go
+    of the GIL, such as a bulk load). Returns once both are done, even after Ctrl-C (the other thread's
+    work cannot be stopped, and what it writes must not be removed under it); raises the first error,
+    this thread's before the other's."""
     errors, done = [], _thread.allocate_lock()
     done.acquire()
 

@@ -275,10 +275,10 @@ def test_a_full_disk_mid_load_is_one_line_and_leaves_the_store_as_it_was(store, 
     assert shell(*WELL, "--store", folder).stdout == before
 
 
-def test_ctrl_c_while_the_bulk_loader_runs_waits_for_it_before_the_copy_is_removed():
-    """A bulk load runs beside the read of the same file; Ctrl-C interrupts the read, but the loader,
-    which cannot be stopped, is waited for (removing its folder under it would leave litter), and then
-    the Ctrl-C is raised. A failing loader's error reaches the caller."""
+def test_ctrl_c_during_a_bulk_load_waits_for_the_work_beside_it_before_the_copy_is_removed():
+    """A bulk load runs beside the read of the same file, which writes into the copy's folder: after a
+    Ctrl-C the other thread's work is waited for (removing the folder under it would leave litter), and
+    then the Ctrl-C is raised. A failure in the other thread reaches the caller."""
     from menaka_kg.threads import beside
     loaded = []
 
