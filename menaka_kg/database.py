@@ -569,7 +569,7 @@ class Writer:
         if self.bulk_written:
             # the bulk loader adds its files beside the old ones, key ranges overlapping, so that a
             # lookup reads one of each; compacted, it reads one (warm lookup queries 23-44% faster;
-            # 43 to 47 s at 10M)
+            # 20 to 47 s at 10M, from one machine to the next)
             self.store.optimize()
         self.store.flush()
         self._close()

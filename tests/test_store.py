@@ -256,8 +256,6 @@ def test_ctrl_c_or_kill_9_mid_load_leaves_the_store_as_it_was_and_the_next_write
     assert sorted(os.listdir(folder)) == ["gen-2", "menaka-kg-store.json", "write.lock"]  # ...until the next write
 
 
-# --- every command that reads the graph, with --store ------------------------------------------------------------
-
 def test_a_full_disk_mid_load_is_one_line_and_leaves_the_store_as_it_was(store, big_file, tmp_path):
     """A write that fails for want of room (here a limit on the size of a file the process writes, as a
     full disk would) says so in one line, exit 1, and leaves the store as it was, without the copy."""
@@ -295,6 +293,8 @@ def test_ctrl_c_during_a_bulk_load_waits_for_the_work_beside_it_before_the_copy_
     with pytest.raises(KeyboardInterrupt):  # this thread's error first
         beside(failing, interrupted)
 
+
+# --- every command that reads the graph, with --store ------------------------------------------------------------
 
 def test_query_sparql_resolve_and_the_environment_variable(store):
     rows = run(*WELL, "--store", store)
