@@ -497,28 +497,28 @@ class Writer:
         """Every reading and name again, the `new_files` bulk-loaded meanwhile. The reasoning reads its
         inputs from an in-memory store: a new file's read from the file, in Python, while the bulk loader
         loads it (pyoxigraph lets go of the GIL), and kept on disk until the loader is done, which takes
-        most of the memory; the rest read from the store's other graphs (reading them out of RocksDB term
-        by term is what takes the time). The labels of the name index are gathered to a file in the same
-        pass. The readings and the name index go to the bulk loader as N-Quads text, streamed a part at
-        a time (the facts let go of first), so memory stays bounded."""
+        most of the memory; the rest read from the store's other graphs into the same file (reading them
+        out of RocksDB term by term is what takes the time). The labels of the name index are gathered to
+        a file in the same pass. The readings and the name index go to the bulk loader as N-Quads text,
+        streamed a part at a time (the facts let go of first), so memory stays bounded."""
         facts = ox.Store()
         typed = reasoning.typed_subjects(self.store)  # the new files' own types are added as they are read
         new_graphs = {entry["graph"] for entry in new_files}
         label_predicates = {ox.NamedNode(p) for p in name_predicates()}
         inputs, names = os.path.join(self.folder, "inputs.nt"), os.path.join(self.folder, "names.nq")
 
-        def take(triples, accepted, kept) -> int:
+        def take(triples, accepted) -> int:
             count = 0
             for t in triples:
                 count += 1
                 if accepted(t):
-                    kept(t)
+                    kept.write(f"{t} .\n")
                 elif t.predicate in label_predicates and isinstance(t.object, ox.Literal):
                     labels.write(_label_line(t.object))
             return count
 
         try:
-            with open(names, "w", encoding="utf-8") as labels:
+            with open(inputs, "w", encoding="utf-8") as kept, open(names, "w", encoding="utf-8") as labels:
                 late = {}  # per new graph: the IRIs left out of is_input_so_far
                 for entry in new_files:
                     graph, base = ox.NamedNode(entry["graph"]), _file_iri(entry["path"])
@@ -528,24 +528,23 @@ class Writer:
                         self.store.bulk_load(path=entry["path"], format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=base)
 
                     def read():
-                        with open(entry["path"], "rb") as file, open(inputs, "w", encoding="utf-8") as kept:
+                        with open(entry["path"], "rb") as file:
                             entry["triples"] = take(ox.parse(file, format=ox.RdfFormat.TURTLE, base_iri=base, lenient=True),
-                                                    lambda t: reasoning.is_input_so_far(t, typed, late[graph]),
-                                                    lambda t: kept.write(f"{t} .\n"))
+                                                    lambda t: reasoning.is_input_so_far(t, typed, late[graph]))
                     try:  # the loader in this thread reuses what the validation let go of (in another: +200 MB at 1M)
                         beside(read, load)
                     except SyntaxError as error:
                         raise turtle_syntax_error(entry["path"], error) from None
-                    facts.load(path=inputs, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-                for graph, iris in late.items():  # typed further on, or in a file read after
-                    facts.extend(ox.Quad(q.subject, q.predicate, q.object) for iri in iris & typed
-                                 for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)
-                                 if reasoning.is_input(q, typed))
                 wanted = " ".join(str(p) for p in reasoning.input_predicates() | label_predicates)
                 for graph in self.store.named_graphs():
                     if graph not in _INTERNAL and graph.value not in new_graphs:  # only the predicates wanted
                         take(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {wanted} }} ?s ?p ?o }} }}"),
-                             lambda t: reasoning.is_input(t, typed), lambda t: facts.add(ox.Quad(t.subject, t.predicate, t.object)))
+                             lambda t: reasoning.is_input(t, typed))
+            facts.load(path=inputs, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            for graph, iris in late.items():  # typed further on, or in a file read after
+                facts.extend(ox.Quad(q.subject, q.predicate, q.object) for iri in iris & typed
+                             for q in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)
+                             if reasoning.is_input(q, typed))
             del typed
             readings, self.horizon = reasoning.all_readings(facts), _iso(reasoning.horizon(facts))
             del facts
