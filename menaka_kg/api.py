@@ -122,19 +122,16 @@ class KnowledgeGraph:
         import pyoxigraph as ox
         from menaka_kg.names import label_pattern
         from menaka_kg.prefixes import MK
-        from menaka_kg.stored_queries import _substitute
+        from menaka_kg.stored_queries import bind_text
         iri = NameIndex([])._as_iri(name.strip())[0]
         try:
             node = ox.NamedNode(iri if iri else MK + "any")
         except ValueError:
             node = ox.NamedNode(MK + "any")
 
-        def bound(text: str, terms: dict) -> str:
-            return "\n".join(line if line.lstrip().startswith("#") else _substitute(line, terms) for line in text.splitlines())
-
         self._check_graph()
-        found = self.endpoint.execute(bound(resources.internal_query("name-candidates"),
-                                            {"pattern": ox.Literal(label_pattern(name)), "iri": node}))
+        found = self.endpoint.execute(bind_text(resources.internal_query("name-candidates"),
+                                                {"pattern": ox.Literal(label_pattern(name)), "iri": node}))
         nodes = " ".join(str(row[0]) for row in found.rows)
         if not nodes:
             return NameIndex([])

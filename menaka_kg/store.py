@@ -33,19 +33,18 @@ def _date_properties() -> list[ox.NamedNode]:
     return sorted((node for node in found if isinstance(node, ox.NamedNode)), key=str)
 
 
-def _says_from(text: str) -> bool:
-    """Whether FROM may be a keyword of the text: the word on a line that is no comment. A quick test
-    before readonly's tokenizer, which costs milliseconds on a stored query (whose ?possibleFrom is no
-    such word)."""
-    for line in text.lower().splitlines():
-        if line.lstrip().startswith("#"):
-            continue
-        start = line.find("from")
-        while start >= 0:
-            before, after = line[start - 1:start] or " ", line[start + 4:start + 5] or " "
-            if not (before.isalnum() or before in "_?$:") and not (after.isalnum() or after in "_:"):
+def _says_from(lowered: str) -> bool:
+    """Whether FROM may be a keyword of the (lower-cased) text: the word on a line that is no comment. A
+    quick test before readonly's tokenizer, which costs milliseconds on a stored query (whose
+    ?possibleFrom is no such word); it looks only at each "from" and its line."""
+    start = lowered.find("from")
+    while start >= 0:
+        before, after = lowered[start - 1:start] or " ", lowered[start + 4:start + 5] or " "
+        if not (before.isalnum() or before in "_?$:") and not (after.isalnum() or after in "_:"):
+            line_start = max(lowered.rfind("\n", 0, start), lowered.rfind("\r", 0, start)) + 1  # SPARQL's ends of line
+            if not lowered[line_start:start].lstrip().startswith("#"):
                 return True
-            start = line.find("from", start + 4)
+        start = lowered.find("from", start + 4)
     return False
 
 
@@ -128,12 +127,13 @@ class EmbeddedStore:
     def execute(self, text: str):
         """Run any query: Results for SELECT, bool for ASK, a list of triples for CONSTRUCT/DESCRIBE. It
         answers within the timeout (menaka_kg.timeouts) and never goes on the network."""
-        if "service" in text.lower():  # the only word that makes pyoxigraph fetch; read_query decides
+        lowered = text.lower()
+        if "service" in lowered:  # the only word that makes pyoxigraph fetch; read_query decides
             from menaka_kg.readonly import check_offline
             check_offline(text)
         # The default graph is the union of the graph and its readings, unless the query names its own
         # dataset (FROM): then that is what it asks.
-        union = not _says_from(text)
+        union = not _says_from(lowered)
         if not union:
             from menaka_kg.readonly import names_a_dataset
             union = not names_a_dataset(text)

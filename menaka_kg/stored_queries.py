@@ -159,26 +159,35 @@ def parameter_terms(query: StoredQuery, values: dict[str, str], resolve) -> dict
     return terms
 
 
-def _substitute(line: str, terms: dict) -> str:
-    """`line` with each `$name` that has a term replaced by the term's N-Triples form (a scan rather
-    than a regular expression, so that the query path does not import `re`)."""
-    pieces, start = [], 0
-    while (dollar := line.find("$", start)) >= 0:
-        end = dollar + 1
-        while end < len(line) and (line[end] == "_" or (line[end].isascii() and line[end].isalnum())):
-            end += 1
-        name = line[dollar + 1:end]
-        pieces += [line[start:dollar], str(terms[name]) if name in terms else line[dollar:end]]
-        start = end
-    return "".join(pieces) + line[start:]
+def _pieces(text: str) -> list[str]:
+    """The text split around its `$name`s outside comment lines: text, name, text, name, …, text (a
+    scan rather than a regular expression, so that the query path does not import `re`)."""
+    pieces, chunk = [], []
+    for line in text.splitlines():
+        start = 0
+        while not line.lstrip().startswith("#") and (dollar := line.find("$", start)) >= 0:
+            end = dollar + 1
+            while end < len(line) and (line[end] == "_" or (line[end].isascii() and line[end].isalnum())):
+                end += 1
+            chunk.append(line[start:dollar])
+            pieces += ["".join(chunk), line[dollar + 1:end]]
+            chunk, start = [], end
+        chunk.append(line[start:] + "\n")
+    return pieces + ["".join(chunk)]
+
+
+_TEMPLATES: dict[str, list[str]] = {}  # a query text: its pieces, split once
+
+
+def bind_text(text: str, terms: dict) -> str:
+    """The text with each `$variable` that has a term replaced by the term's N-Triples form (comments
+    untouched)."""
+    pieces = _TEMPLATES.get(text) or _TEMPLATES.setdefault(text, _pieces(text))
+    names = pieces[1::2]
+    return "".join(piece for index, name in enumerate(names)
+                   for piece in (pieces[2 * index], str(terms[name]) if name in terms else "$" + name)) + pieces[-1]
 
 
 def bind(query: StoredQuery, terms: dict) -> str:
-    """The query text with each `$variable` replaced by its term's N-Triples form (comments untouched)."""
-
-    def substitute(line: str) -> str:
-        if "$" not in line or line.lstrip().startswith("#"):
-            return line
-        return _substitute(line, terms)
-
-    return "\n".join(substitute(line) for line in query.text.splitlines()) + "\n"
+    """The stored query's text with its parameters' terms in place (bind_text)."""
+    return bind_text(query.text, terms)

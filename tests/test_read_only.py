@@ -121,9 +121,12 @@ def test_service_in_a_string_or_a_name_is_no_service():
     "SELECT *\nFROM <urn:x:nothing>\nWHERE { ?s ?p ?o } LIMIT 5",
     "select * from\n<urn:x:nothing> where { ?s ?p ?o } LIMIT 5",
     "# from a comment\nSELECT ?possibleFrom WHERE { ?s ?p ?possibleFrom } LIMIT 5 # from here on",
+    "# a comment that ends at a carriage return\rSELECT * FROM <urn:x:nothing> WHERE { ?s ?p ?o } LIMIT 5",
+    "SELECT * # a comment\r\nFROM <urn:x:nothing> WHERE { ?s ?p ?o } LIMIT 5",
 ])
 def test_from_names_the_dataset_wherever_it_stands_and_possiblefrom_does_not(text):
     """The embedded store's quick test for the word FROM (before the tokenizer) must find it at the start
-    and the end of a line, and not in a variable such as the stored queries' ?possibleFrom."""
+    and the end of a line (SPARQL's: a line feed or a carriage return), and not in a comment or a variable
+    such as the stored queries' ?possibleFrom."""
     rows = len(menaka_kg.load().sparql(text))
     assert rows == (0 if "urn:x:nothing" in text else 5)
