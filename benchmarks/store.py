@@ -92,51 +92,55 @@ def current_generation(store: Path) -> str:
 def warm_queries(store: Path, graph: Path, repeat: int, data_path: bool) -> dict:
     """Each stored query's warm median on the store (ours and raw pyoxigraph on the same store, same text)
     and, with `data_path`, on the --data path's in-memory store: {name: (rows, store, raw, data)} in s.
-    A query under 50 ms is given by the median of 30 runs after its first (on a shared virtual machine a
-    median of a few runs of a millisecond query varies by up to twice), one whose first run takes over a
-    second by that run (the one that counts its rows); one that does not answer within SLOW seconds is
-    given as None (and its rows as None)."""
-    code = f"""
-        import json, statistics, time, menaka_kg
-        from menaka_kg import resources
-        from menaka_kg.api import open_store
-        from menaka_kg.errors import QueryTimeout
-        from menaka_kg.stored_queries import load_stored_queries
-        from benchmarks.store import query_params
-        def median(action, n):
-            start = time.perf_counter(); action(); first = time.perf_counter() - start
-            timings = [first]
-            for _ in range(0 if first >= 1 else n if first >= 0.05 else max(n, 30)):
-                start = time.perf_counter(); action(); timings.append(time.perf_counter() - start)
-            return statistics.median(timings[1:] or timings)
-        kg = open_store({str(store)!r})
-        kg.timeout = {SLOW}
-        data = menaka_kg.load(data=[{str(graph)!r}], bundled=False) if {data_path!r} else None
-        if data:
-            data.timeout = {SLOW}
-        answer = {{}}
-        for name in load_stored_queries(resources.queries_dir()):
-            values = query_params(name)
+    Each query is timed in a process of its own: with glibc's allocator, a small query after one with a
+    big answer in the same process took twice as long (docs/performance.md). A query under 50 ms is
+    given by the median of 30 runs after its first (on a shared virtual machine a median of a few runs
+    of a millisecond query varies by up to twice), one whose first run takes over a second by that run
+    (the one that counts its rows); one that does not answer within SLOW seconds is given as None (and
+    its rows as None)."""
+    from menaka_kg import resources
+    from menaka_kg.stored_queries import load_stored_queries
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    answer = {}
+    for name in load_stored_queries(resources.queries_dir()):
+        code = f"""
+            import json, statistics, time, menaka_kg
+            from menaka_kg.api import open_store
+            from menaka_kg.errors import QueryTimeout
+            from benchmarks.store import query_params
+            def median(action, n):
+                start = time.perf_counter(); action(); first = time.perf_counter() - start
+                timings = [first]
+                for _ in range(0 if first >= 1 else n if first >= 0.05 else max(n, 30)):
+                    start = time.perf_counter(); action(); timings.append(time.perf_counter() - start)
+                return statistics.median(timings[1:] or timings)
+            kg = open_store({str(store)!r})
+            kg.timeout = {SLOW}
+            name, values = {name!r}, query_params({name!r})
             text = kg.bound_query(name, **values)
             try:
                 start = time.perf_counter()
                 rows = len(kg.query(name, **values))
                 first = time.perf_counter() - start
             except QueryTimeout:
-                answer[name] = (None, None, None, None)
-                continue
+                print(json.dumps([None, None, None, None]))
+                raise SystemExit
             ours = first if first >= 1 else median(lambda: kg.query(name, **values), {repeat})
             raw = median(lambda: list(kg.endpoint.raw.query(text, use_default_graph_as_union=True)), {repeat})
-            on_data = median(lambda: data.query(name, **values), {repeat}) if data else None
-            answer[name] = (rows, ours, raw, on_data)
-            print(name, answer[name], file=__import__("sys").stderr, flush=True)
-        print(json.dumps(answer))
-    """
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(python(code), capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        raise RuntimeError(f"the warm queries failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+            on_data = None
+            if {data_path!r}:
+                data = menaka_kg.load(data=[{str(graph)!r}], bundled=False)
+                data.timeout = {SLOW}
+                data.query(name, **values)  # the first query derives the readings in memory, once
+                on_data = median(lambda: data.query(name, **values), {repeat})
+            print(json.dumps([rows, ours, raw, on_data]))
+        """
+        done = subprocess.run(python(code), capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise RuntimeError(f"the warm query {name} failed:\n{done.stderr[-3000:]}")
+        answer[name] = tuple(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(name, answer[name], file=sys.stderr, flush=True)
+    return answer
 
 
 def raw_cold(store: Path, name: str) -> list[str]:

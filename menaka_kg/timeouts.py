@@ -5,8 +5,9 @@ meaning on the embedded store and on an endpoint (the longest wait for one answe
 cancel a query, but it releases the GIL while it evaluates one, so the query runs in a worker thread and
 the caller waits on a lock: the wait ends at the timeout, and Ctrl-C or SIGTERM end it at once. The
 worker stops at the next row it reads; an aggregate or a sort computes on in the background until it
-is done (the command has exited by then). `_thread` rather than `threading`, which would cost the
-command's cold start a few milliseconds (docs/performance.md).
+is done (the command has exited by then). A worker that is done waits for the next query: starting a
+thread for each cost about 0.5 ms of a 5 ms answer on a big store (docs/performance.md). `_thread`
+rather than `threading`, which would cost the command's cold start a few milliseconds.
 """
 
 import _thread
@@ -46,21 +47,53 @@ class Stop:
         self.stopped = False
 
 
+class _Worker:
+    """A thread that runs one task at a time and then waits for the next."""
+
+    __slots__ = ("_wake", "_task")
+
+    def __init__(self):
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._task = None
+        _thread.start_new_thread(self._serve, ())
+
+    def run(self, task, done):
+        """Run `task()` (which raises nothing), then release `done`."""
+        self._task = (task, done)
+        self._wake.release()
+
+    def _serve(self):
+        while True:
+            self._wake.acquire()
+            (task, done), self._task = self._task, None
+            task()
+            task = None  # it holds its answer, which is not kept while the worker waits
+            _IDLE.append(self)  # free again before its caller hears the answer, so the next query takes it
+            done.release()
+
+
+_IDLE: list[_Worker] = []  # workers waiting for a task; one that is still busy after a timeout is not here
+os.register_at_fork(after_in_child=_IDLE.clear)  # a forked copy has none of the parent's threads
+
+
 def bounded(work, timeout: float, what: str = "the query"):
     """`work(stop)` run in a worker thread; its value (or its exception) once it ends within `timeout`
     seconds, else a QueryTimeout (and `stop.stopped` is set for the worker)."""
     done, outcome, stop = _thread.allocate_lock(), [], Stop()
     done.acquire()
 
-    def worker():
+    def task():
         try:
             outcome.append((True, work(stop)))
         except BaseException as error:  # handed to the caller, who raises it
             outcome.append((False, error))
-        finally:
-            done.release()
 
-    _thread.start_new_thread(worker, ())
+    try:
+        worker = _IDLE.pop()
+    except IndexError:  # none free (the first query, or queries at once from several threads)
+        worker = _Worker()
+    worker.run(task, done)
     try:
         finished = done.acquire(timeout=timeout)
     finally:

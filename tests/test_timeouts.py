@@ -2,6 +2,7 @@
 endpoint, fractions work, bad values are one line, Ctrl-C and SIGTERM stop a running query, and a
 request that timed out is never sent again."""
 
+import _thread
 import os
 import signal
 import subprocess
@@ -113,3 +114,39 @@ def test_a_push_timeout_is_never_retried():
         assert result.exit_code == 1 and "did not answer within 0.4 s" in result.output
         time.sleep(1.5)
         assert [request.method for request in server.requests] == ["PUT"]
+
+
+def test_a_query_runs_in_the_worker_of_the_query_before_unless_that_one_is_still_busy():
+    from menaka_kg.timeouts import bounded
+    seen = _thread._local()  # each thread's own: a new thread (even under a reused ident) has none set
+
+    def worker(stop):
+        before, seen.here = getattr(seen, "here", False), True
+        return _thread.get_ident(), before
+
+    (first, _), (second, seen_before) = bounded(worker, 5), bounded(worker, 5)
+    assert first == second != _thread.get_ident() and seen_before
+    release = _thread.allocate_lock()
+    release.acquire()
+    with pytest.raises(QueryTimeout):
+        bounded(lambda stop: release.acquire(), 0.2)  # its worker is busy after the timeout
+    assert bounded(lambda stop: _thread.get_ident(), 5) not in (first, None)
+    release.release()
+
+
+def test_a_forked_copy_answers_queries_though_it_has_none_of_its_parent_s_workers():
+    from menaka_kg.timeouts import bounded
+    bounded(lambda stop: None, 5)  # the parent has an idle worker
+    child = os.fork()
+    if child == 0:
+        try:
+            os._exit(0 if bounded(lambda stop: 42, 5) == 42 else 1)
+        except BaseException:
+            os._exit(1)
+    deadline = time.monotonic() + 20
+    while (done := os.waitpid(child, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done == (0, 0):
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    assert done[1] == 0
