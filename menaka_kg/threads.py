@@ -1,9 +1,49 @@
 """Work shared among threads: pyoxigraph lets go of the GIL while it plans and evaluates a query or
-bulk-loads a file, so such work runs on several cores at once. `_thread`, as in menaka_kg.timeouts:
-importing concurrent.futures would cost an addition to a store about a tenth of its time."""
+bulk-loads a file, so such work runs on several cores at once. A thread that is done waits for the next
+piece of work (starting one for each query cost about 0.3 ms of a 5 ms answer on a big store:
+docs/performance.md). `_thread` rather than `threading`, which would cost a command's cold start a few
+milliseconds, or concurrent.futures, which would cost an addition to a store about a tenth of its time."""
 
 import _thread
 import os
+
+
+class _Worker:
+    """A thread that runs one task at a time and then waits for the next."""
+
+    __slots__ = ("_wake", "_task")
+
+    def __init__(self):
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._task = None
+        _thread.start_new_thread(self._serve, ())
+
+    def run(self, task, done):
+        self._task = (task, done)
+        self._wake.release()
+
+    def _serve(self):
+        while True:
+            self._wake.acquire()
+            (task, done), self._task = self._task, None
+            task()
+            task = None  # it holds its answer, which is not kept while the worker waits
+            _IDLE.append(self)  # free again before its caller hears the answer, so the next task takes it
+            done.release()
+
+
+_IDLE: list[_Worker] = []  # workers waiting for a task; one still busy (say after a timeout) is not here
+os.register_at_fork(after_in_child=_IDLE.clear)  # a forked copy has none of the parent's threads
+
+
+def in_worker(task, done) -> None:
+    """`task()` (which raises nothing) run in a thread of its own, which then releases `done`."""
+    try:
+        worker = _IDLE.pop()
+    except IndexError:  # none free (the first task, or tasks at once from several threads)
+        worker = _Worker()
+    worker.run(task, done)
 
 
 def in_threads(function, items: list, threads: int) -> list:
@@ -24,15 +64,10 @@ def in_threads(function, items: list, threads: int) -> list:
             except BaseException as error:
                 stop.append(error)
 
-    def helper(done):
-        try:
-            work()
-        finally:
-            done.release()
     helpers = [_thread.allocate_lock() for _ in range(min(threads, len(items)) - 1)]
     for done in helpers:
         done.acquire()
-        _thread.start_new_thread(helper, (done,))
+        in_worker(work, done)
     try:
         work()
         for done in helpers:
@@ -63,9 +98,7 @@ def beside(background, foreground):
             background()
         except BaseException as error:
             errors.append(error)
-        finally:
-            done.release()
-    _thread.start_new_thread(run, ())
+    in_worker(run, done)
     try:
         foreground()
     except BaseException as error:
